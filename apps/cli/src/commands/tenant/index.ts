@@ -1,0 +1,26 @@
+/**
+ * The `tenant` command group: create, list, rotate an API key, set credentials, enable a connector, show status,
+ * print the tenant-file schema, reconcile the tenant files, re-wrap secrets after a master-key rotation. Every command takes `--json`.
+ *
+ * @module
+ */
+import type { CommandGroup } from '../../command.ts'
+import { createCommand } from './create.ts'
+import { credentialsCommand, enableConnectorCommand, listCommand, rotateKeyCommand } from './manage.ts'
+import { applyCommand, rewrapSecretsCommand, schemaCommand, statusCommand } from './status.ts'
+
+/** `ksef-hub tenant ...` */
+export const tenantCommands: CommandGroup = {
+  summary: 'Tenants: create, list, keys, credentials, connectors, status, tenant files',
+  commands: {
+    create: createCommand,
+    list: listCommand,
+    'rotate-key': rotateKeyCommand,
+    credentials: credentialsCommand,
+    'enable-connector': enableConnectorCommand,
+    status: statusCommand,
+    schema: schemaCommand,
+    apply: applyCommand,
+    'rewrap-secrets': rewrapSecretsCommand,
+  },
+}

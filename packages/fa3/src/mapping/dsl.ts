@@ -1,0 +1,432 @@
+/**
+ * The mapping DSL: one declaration per FA(3) element gives the zod schema of the model (English names, types
+ * inferred) and the XML plan (schema names, XSD order). This file is the only place that knows how the two are
+ * joined; the model files under `../model` are the mapping table itself.
+ *
+ * @module
+ */
+import { z } from 'zod'
+import type { AttrPlan, Codec, Domain, Lead, MemberPlan, ObjectPlan, Occurs, VariantPlan } from './plan.ts'
+
+/** A leaf value type: the zod schema of the model value and how it is written as XML text. */
+export interface ValueType<Z extends z.ZodType> {
+  readonly zod: Z
+  readonly codec: Codec<z.output<Z>>
+  readonly domain: Domain
+}
+
+/**
+ * Declares a leaf value type.
+ *
+ * @example
+ * ```ts
+ * const code = valueType(z.string(), { toXml: (v) => v, fromXml: (s) => s }, { kind: 'token', min: 1, max: 20 })
+ * ```
+ */
+export function valueType<Z extends z.ZodType>(zod: Z, codec: Codec<z.output<Z>>, domain: Domain): ValueType<Z> {
+  return { zod, codec, domain }
+}
+
+type PlanFactory = (key: string) => MemberPlan
+
+interface AttrDeclaration {
+  readonly kind: 'attr'
+  readonly plan: (key: string) => AttrPlan
+}
+
+/**
+ * One model field and the XML it maps to. Fields are immutable: every method returns a new field.
+ *
+ * @example
+ * ```ts
+ * const line2 = el('AdresL2', text512).optional()
+ * ```
+ */
+export class Field<Z extends z.ZodType> {
+  readonly zod: Z
+  readonly #make: PlanFactory | AttrDeclaration
+
+  constructor(zod: Z, make: PlanFactory | AttrDeclaration) {
+    this.zod = zod
+    this.#make = make
+  }
+
+  /** The member plan of this field under a model key. */
+  member(key: string): MemberPlan | AttrPlan {
+    return typeof this.#make === 'function' ? this.#make(key) : this.#make.plan(key)
+  }
+
+  /** `true` for an attribute rather than an element. */
+  get isAttribute(): boolean {
+    return typeof this.#make !== 'function'
+  }
+
+  #map(change: (plan: MemberPlan) => MemberPlan): PlanFactory {
+    const make = this.#make
+    if (typeof make !== 'function') throw new Error('attributes take no element modifiers')
+    return (key) => change(make(key))
+  }
+
+  /** The value may be missing; when it is, the `absent` elements are written instead (a choice's "none" branch). */
+  optional(absent: readonly Lead[] = []): Field<z.ZodOptional<Z>> {
+    return new Field(
+      this.zod.optional(),
+      this.#map((plan) => ({ ...plan, optional: true, absent })),
+    )
+  }
+
+  /** The input may omit the value; the model then holds `value`. */
+  default(value: z.util.NoUndefined<z.core.output<Z>>): Field<z.ZodDefault<Z>> {
+    return new Field(
+      this.zod.default(value),
+      this.#map((plan) => plan),
+    )
+  }
+
+  /** Repeated between `min` (at least 1) and `max` times: the model holds a non-empty array. */
+  list(min: number, max: number): Field<z.ZodArray<Z>> {
+    return new Field(
+      z.array(this.zod).min(min).max(max),
+      this.#map((plan) => ({ ...plan, list: { min, max } satisfies Occurs })),
+    )
+  }
+
+  /** Repeated up to `max` times and possibly absent: the model holds an optional non-empty array. */
+  many(max: number): Field<z.ZodOptional<z.ZodArray<Z>>> {
+    return new Field(
+      z.array(this.zod).min(1).max(max).optional(),
+      this.#map((plan) => ({ ...plan, optional: true, list: { min: 0, max } satisfies Occurs })),
+    )
+  }
+
+  /** Marker elements written before the value, such as `<NrKSeF>1</NrKSeF>` before `NrKSeFFaKorygowanej`. */
+  lead(...lead: Lead[]): Field<Z> {
+    return new Field(
+      this.zod,
+      this.#map((plan) => ({ ...plan, lead })),
+    )
+  }
+}
+
+const base = { lead: [] as readonly Lead[], absent: [] as readonly Lead[], optional: false }
+
+/**
+ * A simple element whose text is the model value.
+ *
+ * @example
+ * ```ts
+ * const issueDate = el('P_1', invoiceDate)
+ * ```
+ */
+export function el<Z extends z.ZodType>(xml: string, type: ValueType<Z>): Field<Z> {
+  return new Field(type.zod, (key) => ({
+    ...base,
+    kind: 'leaf',
+    key,
+    xml,
+    codec: type.codec as Codec,
+    domain: type.domain,
+    presence: false,
+  }))
+}
+
+/**
+ * A `TWybor1` flag: `true` is written as `<xml>1</xml>`, `false` (the default) as no element at all.
+ *
+ * @example
+ * ```ts
+ * const beforeCorrection = flag('StanPrzed')
+ * ```
+ */
+export function flag(xml: string): Field<z.ZodDefault<z.ZodBoolean>> {
+  const codec: Codec<boolean> = { toXml: () => '1', fromXml: () => true }
+  return new Field(z.boolean().default(false), (key) => ({
+    ...base,
+    kind: 'leaf',
+    key,
+    xml,
+    codec: codec as Codec,
+    domain: { kind: 'boolean' },
+    presence: true,
+  }))
+}
+
+/**
+ * An attribute of the element that holds the object.
+ *
+ * @example
+ * ```ts
+ * const type = attr('Typ', columnType)
+ * ```
+ */
+export function attr<Z extends z.ZodType>(name: string, type: ValueType<Z>): Field<Z> {
+  return new Field(type.zod, {
+    kind: 'attr',
+    plan: (key) => ({ key, name, codec: type.codec as Codec, domain: type.domain }),
+  })
+}
+
+/** An element with a fixed value that the model does not carry, e.g. `<WariantFormularza>3</WariantFormularza>`. */
+export class Fixed {
+  readonly xml: string
+  readonly value: string
+  readonly attrs: Readonly<Record<string, string>>
+  constructor(xml: string, value: string, attrs: Readonly<Record<string, string>> = {}) {
+    this.xml = xml
+    this.value = value
+    this.attrs = attrs
+  }
+}
+
+/**
+ * Declares a fixed element.
+ *
+ * @example
+ * ```ts
+ * const variant = fixed('WariantFormularza', '3')
+ * ```
+ */
+export function fixed(xml: string, value: string, attrs: Readonly<Record<string, string>> = {}): Fixed {
+  return new Fixed(xml, value, attrs)
+}
+
+/** A wrapper element whose fields the model keeps in the parent object (see {@link wrap}). */
+export class Wrapped<S extends Shape> {
+  readonly xml: string
+  readonly shape: S
+  constructor(xml: string, shape: S) {
+    this.xml = xml
+    this.shape = shape
+  }
+}
+
+/**
+ * Fields that sit inside a wrapper element in the XML but directly in the parent object in the model.
+ * Put it in a shape under a key that starts with `$`; the key itself is not part of the model.
+ *
+ * @example
+ * ```ts
+ * obj({ $id: wrap('DaneIdentyfikacyjne', { nip: el('NIP', nip), name: el('Nazwa', text512) }) })
+ * ```
+ */
+export function wrap<S extends Shape>(xml: string, shape: S): Wrapped<S> {
+  return new Wrapped(xml, shape)
+}
+
+/** The declaration of a model object: its fields in XSD order. */
+// biome-ignore lint/suspicious/noExplicitAny: a shape holds fields of every zod type
+export type Shape = { readonly [key: string]: Field<any> | Fixed | Wrapped<any> }
+
+type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : never) extends (arg: infer I) => void ? I : never
+
+type FieldShape<S extends Shape> = {
+  // biome-ignore lint/suspicious/noExplicitAny: matching any field type
+  [K in keyof S as S[K] extends Field<any> ? K : never]: S[K] extends { readonly zod: infer Z extends z.ZodType }
+    ? Z
+    : never
+}
+
+type WrappedShape<S extends Shape> = UnionToIntersection<
+  { [K in keyof S]: S[K] extends Wrapped<infer W> ? FieldShape<W> : never }[keyof S]
+>
+
+/** The zod shape a declaration produces: its fields plus the fields of its wrappers. */
+export type ZodShape<S extends Shape> = Flatten<
+  [WrappedShape<S>] extends [never] ? FieldShape<S> : FieldShape<S> & WrappedShape<S>
+>
+
+type Flatten<T> = { [K in keyof T]: T[K] }
+
+/** The zod object type a declaration produces. */
+export type ObjectZod<S extends Shape> = z.ZodObject<
+  ZodShape<S> extends infer T extends z.core.$ZodShape ? T : never,
+  z.core.$strict
+>
+
+/** A declared model object: its zod schema and its XML plan. */
+export interface Node<Z extends z.ZodType> {
+  readonly zod: Z
+  readonly plan: ObjectPlan
+}
+
+/** Cross-field rules of an object that zod's per-field checks cannot express. */
+export interface ObjectRules {
+  /** Groups of keys of which at most one may be given (an optional `xsd:choice` between plain fields). */
+  readonly atMostOne?: readonly (readonly string[])[]
+  /** Groups of keys of which exactly one must be given (a mandatory `xsd:choice` between plain fields). */
+  readonly exactlyOne?: readonly (readonly string[])[]
+}
+
+function planOf(shape: Shape, rules: ObjectRules = {}): { plan: ObjectPlan; zodShape: Record<string, z.ZodType> } {
+  const members: MemberPlan[] = []
+  const attrs: AttrPlan[] = []
+  const zodShape: Record<string, z.ZodType> = {}
+  for (const [key, entry] of Object.entries(shape)) {
+    if (entry instanceof Fixed) {
+      members.push({ ...base, kind: 'fixed', key: '', xml: entry.xml, value: entry.value, attrs: entry.attrs })
+    } else if (entry instanceof Wrapped) {
+      const inner = planOf(entry.shape)
+      Object.assign(zodShape, inner.zodShape)
+      members.push({ ...base, kind: 'node', key: '', xml: entry.xml, plan: inner.plan, flatten: true })
+    } else {
+      zodShape[key] = entry.zod
+      const member = entry.member(key)
+      if (entry.isAttribute) attrs.push(member as AttrPlan)
+      else members.push(member as MemberPlan)
+    }
+  }
+  return {
+    plan: { members, attrs, atMostOne: rules.atMostOne ?? [], exactlyOne: rules.exactlyOne ?? [] },
+    zodShape,
+  }
+}
+
+function present(value: Record<string, unknown>, key: string): boolean {
+  return value[key] !== undefined
+}
+
+function withRules(schema: z.ZodObject, rules: ObjectRules): z.ZodObject {
+  if (!rules.atMostOne && !rules.exactlyOne) return schema
+  return schema.superRefine((value, ctx) => {
+    const record = value as Record<string, unknown>
+    for (const keys of rules.atMostOne ?? []) {
+      const given = keys.filter((key) => present(record, key))
+      if (given.length > 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [given[1] as string],
+          message: `only one of ${keys.join(', ')} may be given, not ${given.join(' and ')}`,
+        })
+      }
+    }
+    for (const keys of rules.exactlyOne ?? []) {
+      const given = keys.filter((key) => present(record, key))
+      if (given.length !== 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: given.length ? [given[1] as string] : [keys[0] as string],
+          message:
+            given.length === 0
+              ? `one of ${keys.join(', ')} is required`
+              : `only one of ${keys.join(', ')} may be given, not ${given.join(' and ')}`,
+        })
+      }
+    }
+  })
+}
+
+/**
+ * Declares a model object from its fields, in the order of the XSD sequence.
+ *
+ * @example
+ * ```ts
+ * const address = obj({
+ *   countryCode: el('KodKraju', countryCode),
+ *   line1: el('AdresL1', text512),
+ *   line2: el('AdresL2', text512).optional(),
+ * })
+ * type Address = z.output<typeof address.zod>
+ * ```
+ */
+export function obj<S extends Shape>(shape: S, rules: ObjectRules = {}): Node<ObjectZod<S>> {
+  const { plan, zodShape } = planOf(shape, rules)
+  const schema = withRules(z.strictObject(zodShape), rules)
+  return { zod: schema as unknown as ObjectZod<S>, plan }
+}
+
+/**
+ * A complex element holding a nested model object.
+ *
+ * @example
+ * ```ts
+ * const address = child('Adres', addressNode)
+ * ```
+ */
+export function child<Z extends z.ZodType>(xml: string, node: Node<Z>): Field<Z> {
+  return new Field(node.zod, (key) => ({ ...base, kind: 'node', key, xml, plan: node.plan, flatten: false }))
+}
+
+/**
+ * A nested model object whose elements are written directly into the parent element (an inline `xsd:sequence`).
+ *
+ * @example
+ * ```ts
+ * const standardRate = group(obj({ net: el('P_13_1', amount), vat: el('P_14_1', amount) })).optional()
+ * ```
+ */
+export function group<Z extends z.ZodType>(node: Node<Z>): Field<Z> {
+  return new Field(node.zod, (key) => ({ ...base, kind: 'group', key, plan: node.plan }))
+}
+
+/** One branch of a {@link choice}: its marker elements and its fields. */
+export interface VariantSpec {
+  readonly lead?: readonly Lead[]
+  readonly fields?: Shape
+  readonly rules?: ObjectRules
+}
+
+type VariantFields<V extends VariantSpec> = V['fields'] extends Shape ? V['fields'] : Record<never, never>
+
+type VariantObject<K extends string, V extends VariantSpec> = z.ZodObject<
+  { kind: z.ZodLiteral<K> } & ZodShape<VariantFields<V>>,
+  z.core.$strict
+>
+
+/** The zod type of a choice: a union discriminated by `kind`. */
+export type ChoiceZod<V extends Record<string, VariantSpec>> = z.ZodType<
+  { [K in keyof V & string]: z.output<VariantObject<K, V[K]>> }[keyof V & string],
+  { [K in keyof V & string]: z.input<VariantObject<K, V[K]>> }[keyof V & string]
+>
+
+/**
+ * An `xsd:choice` between branches with fields; the model value is `{ kind: <branch>, ...fields }`.
+ *
+ * @example
+ * ```ts
+ * const id = choice({
+ *   nip: { fields: { nip: el('NIP', nip) } },
+ *   none: { lead: [['BrakID', '1']] },
+ * })
+ * ```
+ */
+export function choice<V extends Record<string, VariantSpec>>(variants: V): Field<ChoiceZod<V>> {
+  const options: z.ZodObject[] = []
+  const plans: VariantPlan[] = []
+  for (const [tag, spec] of Object.entries(variants)) {
+    const rules = spec.rules ?? {}
+    const { plan, zodShape } = planOf(spec.fields ?? {}, rules)
+    options.push(withRules(z.strictObject({ kind: z.literal(tag), ...zodShape }), rules))
+    plans.push({ tag, lead: spec.lead ?? [], plan })
+  }
+  const zod = z.discriminatedUnion('kind', options as [z.ZodObject, ...z.ZodObject[]])
+  return new Field(zod as unknown as ChoiceZod<V>, (key) => ({
+    ...base,
+    kind: 'choice',
+    key,
+    variants: plans,
+    tagOnly: false,
+  }))
+}
+
+/**
+ * An `xsd:choice` whose branches are only marker elements; the model value is the branch name.
+ *
+ * @example
+ * ```ts
+ * const margin = tags({ usedGoods: [['P_PMarzy', '1'], ['P_PMarzy_3_1', '1']] })
+ * ```
+ */
+export function tags<T extends Record<string, readonly Lead[]>>(
+  branches: T,
+): Field<z.ZodEnum<{ [K in keyof T & string]: K }>> {
+  const names = Object.keys(branches) as [string, ...string[]]
+  const empty: ObjectPlan = { members: [], attrs: [], atMostOne: [], exactlyOne: [] }
+  const variants = Object.entries(branches).map(([tag, lead]) => ({ tag, lead, plan: empty }))
+  return new Field(z.enum(names) as unknown as z.ZodEnum<{ [K in keyof T & string]: K }>, (key) => ({
+    ...base,
+    kind: 'choice',
+    key,
+    variants,
+    tagOnly: true,
+  }))
+}

@@ -1,0 +1,109 @@
+import { typicalInvoice } from '@ksef-hub/fa3/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { submitInvoice } from '../invoices/intake.ts'
+import { QUEUES } from '../queue/queues.ts'
+import { createTenant } from '../tenants/tenants.ts'
+import { testBackends } from '../testing/backends.ts'
+import { openTestContext, type TestContext } from '../testing/database.ts'
+import { submitInvoicesBulk } from './bulk-intake.ts'
+
+const NIP = '5265877635'
+
+describe.each(testBackends())('bulk intake (%s)', (backend) => {
+  let context: TestContext
+  beforeAll(async () => {
+    context = await openTestContext(backend)
+    await createTenant(context.db, { id: 'acme', name: 'Acme', nip: NIP, environment: 'test' })
+  })
+  afterAll(() => context.close())
+
+  const invoice = (number: string) => typicalInvoice({ sellerNip: NIP, number, lines: 2 })
+  const submitJobs = async (invoiceId: string) =>
+    (await context.boss.findJobs(QUEUES.submit, { data: { invoiceId } })).length
+
+  it('stores every valid item as received with its submit job, in one transaction, and reports each item', async () => {
+    const results = await submitInvoicesBulk(context, {
+      tenantId: 'acme',
+      items: [
+        { invoice: invoice('FV/BULK/1') },
+        { invoice: invoice('FV/BULK/2'), sourceRef: 'erp-2' },
+        { invoice: { seller: { nip: NIP } } },
+        { invoice: typicalInvoice({ sellerNip: '9999999999', number: 'FV/BULK/X' }) },
+      ],
+    })
+    expect(results.map((result) => (result.ok ? result.state : result.error.code))).toEqual([
+      'received',
+      'received',
+      'INVOICE_INVALID',
+      'WRONG_SELLER',
+    ])
+    const failed = results[2]
+    expect(failed?.ok === false && (failed.error.details as { issues: unknown[] }).issues.length).toBeGreaterThan(0)
+    for (const result of results.filter((r) => r.ok)) {
+      if (!result.ok) continue
+      expect(await submitJobs(result.id)).toBe(1)
+      const row = await context.db
+        .selectFrom('invoices')
+        .select(['state', 'xml', 'source_ref'])
+        .where('id', '=', result.id)
+        .executeTakeFirstOrThrow()
+      expect(row).toMatchObject({ state: 'received', xml: null })
+    }
+  })
+
+  it('follows intake: same document, same id; changed content refused; duplicate number refused', async () => {
+    const single = await submitInvoice(context, {
+      tenantId: 'acme',
+      invoice: invoice('FV/BULK/S'),
+      validation: 'structural',
+    })
+    const results = await submitInvoicesBulk(context, {
+      tenantId: 'acme',
+      items: [
+        { invoice: invoice('FV/BULK/S') },
+        { invoice: invoice('FV/BULK/1') },
+        {
+          invoice: { ...invoice('FV/BULK/2'), details: { ...invoice('FV/BULK/2').details, issuePlace: 'Kraków' } },
+          sourceRef: 'erp-2',
+        },
+        { invoice: invoice('FV/BULK/1'), sourceRef: 'another-document' },
+        { invoice: invoice('FV/BULK/NEW'), sourceRef: 'twice' },
+        { invoice: invoice('FV/BULK/NEW'), sourceRef: 'twice' },
+        { invoice: invoice('FV/BULK/NEW'), sourceRef: 'not-twice' },
+      ],
+    })
+    expect(results[0]).toMatchObject({ ok: true, id: single.id, created: false })
+    expect(results[1]).toMatchObject({ ok: true, created: false })
+    expect(results[2]).toMatchObject({ ok: false, error: { code: 'IDEMPOTENCY_CONFLICT' } })
+    expect(results[3]).toMatchObject({ ok: false, error: { code: 'DUPLICATE_INVOICE_NUMBER' } })
+    expect(results[4]).toMatchObject({ ok: true, created: true })
+    expect(results[5]).toMatchObject({ ok: true, created: false, id: results[4]?.ok ? results[4].id : '' })
+    expect(results[6]).toMatchObject({ ok: false, error: { code: 'DUPLICATE_INVOICE_NUMBER' } })
+    if (results[4]?.ok) expect(await submitJobs(results[4].id)).toBe(1)
+  })
+
+  it('puts a rejected document back in line with its corrected content', async () => {
+    const [first] = await submitInvoicesBulk(context, { tenantId: 'acme', items: [{ invoice: invoice('FV/BULK/R') }] })
+    if (!first?.ok) throw new Error('not stored')
+    await context.db.updateTable('invoices').set({ state: 'rejected' }).where('id', '=', first.id).execute()
+    const corrected = { ...invoice('FV/BULK/R'), details: { ...invoice('FV/BULK/R').details, issuePlace: 'Gdańsk' } }
+    const [again] = await submitInvoicesBulk(context, { tenantId: 'acme', items: [{ invoice: corrected }] })
+    expect(again).toMatchObject({ ok: true, id: first.id, created: false, state: 'received' })
+    expect(await submitJobs(first.id)).toBe(2)
+  })
+
+  it('stores two overlapping requests running at once without a duplicate', async () => {
+    const items = Array.from({ length: 50 }, (_, n) => ({ invoice: invoice(`FV/BULK/RACE/${n}`) }))
+    const [a, b] = await Promise.all([
+      submitInvoicesBulk(context, { tenantId: 'acme', items }),
+      submitInvoicesBulk(context, { tenantId: 'acme', items }),
+    ])
+    expect(a?.map((r) => (r.ok ? r.id : null))).toEqual(b?.map((r) => (r.ok ? r.id : null)))
+    const rows = await context.db
+      .selectFrom('invoices')
+      .select('id')
+      .where('invoice_number', 'like', 'FV/BULK/RACE/%')
+      .execute()
+    expect(rows).toHaveLength(50)
+  })
+})

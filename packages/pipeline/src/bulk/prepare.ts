@@ -1,0 +1,121 @@
+/**
+ * The per-item half of bulk intake: each item checked structurally (the zod model), its seller checked, and its
+ * identities computed with intake's functions (idempotency key, content hash, KSeF duplicate key).
+ *
+ * @module
+ */
+import { duplicateKey, type Invoice, invoiceSchema, validateInvoice } from '@ksef-hub/fa3'
+import type { PipelineErrorCode } from '../errors.ts'
+import { contentHash, defaultSourceRef, idempotencyKey } from '../invoices/keys.ts'
+import type { BulkItemResult, BulkRequest } from './bulk-intake.ts'
+
+/** An item that passed the checks, with its identities. */
+export interface Candidate {
+  readonly index: number
+  readonly invoice: Invoice
+  readonly sourceRef: string
+  readonly key: string
+  readonly hash: string
+  readonly dup: ReturnType<typeof duplicateKey>
+}
+
+/** A failed item. */
+export type Failure = Extract<BulkItemResult, { ok: false }>
+
+/**
+ * A failed item's result.
+ *
+ * @example
+ * ```ts
+ * failure(3, 'WRONG_SELLER', 'the seller NIP ...')
+ * ```
+ */
+export function failure(index: number, code: PipelineErrorCode, message: string, details?: unknown): Failure {
+  return { index, ok: false, error: details === undefined ? { code, message } : { code, message, details } }
+}
+
+function withDefaultHeader(input: unknown, createdAt: string): unknown {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return input
+  const record = input as Record<string, unknown>
+  const header = record.header ?? {}
+  if (typeof header !== 'object' || header === null || (header as Record<string, unknown>).createdAt !== undefined) {
+    return input
+  }
+  return { ...record, header: { ...header, createdAt } }
+}
+
+/**
+ * Checks every item and computes its identities; failures are results, not throws.
+ *
+ * @example
+ * ```ts
+ * const { candidates, failures } = prepare(request, tenant, new Date())
+ * ```
+ */
+export function prepare(
+  request: BulkRequest,
+  tenant: { id: string; nip: string },
+  now: Date,
+): { candidates: Candidate[]; failures: Failure[] } {
+  const source = request.source ?? 'api'
+  const createdAt = now.toISOString().replace(/\.\d{3}Z$/, 'Z')
+  const candidates: Candidate[] = []
+  const failures: Failure[] = []
+  request.items.forEach((item, index) => {
+    const input = withDefaultHeader(item?.invoice, createdAt)
+    const parsed = invoiceSchema.safeParse(input)
+    if (!parsed.success) {
+      // The full validator names every finding the way single submissions do; it runs only for failures.
+      const issues = validateInvoice(input as never).issues.filter((issue) => issue.severity === 'error')
+      const first = issues[0]
+      const message = first
+        ? `the invoice is invalid: ${first.path ?? ''} ${first.message}`.replace(/\s+/g, ' ')
+        : 'the invoice is invalid'
+      failures.push(failure(index, 'INVOICE_INVALID', message, { issues }))
+      return
+    }
+    const invoice = parsed.data
+    if (invoice.seller.nip !== tenant.nip) {
+      failures.push(
+        failure(
+          index,
+          'WRONG_SELLER',
+          `the seller NIP of the invoice (seller.nip ${invoice.seller.nip}) is not the NIP of tenant ${tenant.id} (${tenant.nip})`,
+        ),
+      )
+      return
+    }
+    const sourceRef = item.sourceRef ?? defaultSourceRef(invoice)
+    candidates.push({
+      index,
+      invoice,
+      sourceRef,
+      key: idempotencyKey(tenant.id, source, sourceRef),
+      hash: contentHash(invoice),
+      dup: duplicateKey(invoice),
+    })
+  })
+  return { candidates, failures }
+}
+
+/**
+ * The columns of an invoice row that come from the document.
+ *
+ * @example
+ * ```ts
+ * const columns = columnsOf(candidate)
+ * ```
+ */
+export function columnsOf(candidate: Candidate) {
+  const { invoice, dup } = candidate
+  return {
+    content_hash: candidate.hash,
+    duplicate_key: dup.value,
+    seller_nip: dup.sellerNip,
+    invoice_type: dup.invoiceType,
+    invoice_number: dup.invoiceNumber,
+    issue_date: invoice.details.issueDate,
+    gross_amount: invoice.details.totals.totalDue,
+    currency: invoice.details.currency,
+  }
+}

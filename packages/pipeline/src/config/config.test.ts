@@ -1,0 +1,54 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { generateMasterKey } from '../secrets/master-key.ts'
+import { loadConfig } from './config.ts'
+import { resolveMasterKey } from './master-key-file.ts'
+
+describe('configuration', () => {
+  it('has twelve-factor defaults', () => {
+    expect(loadConfig({})).toEqual({
+      KSEF_HUB_DATA_DIR: '.data',
+      PORT: 3000,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      KSEF_HUB_ROLE: 'all',
+      KSEF_HUB_TENANTS_DIR: 'tenants',
+    })
+    expect(loadConfig({ PORT: '8080', KSEF_HUB_ROLE: 'worker', DATABASE_URL: '' })).toMatchObject({
+      PORT: 8080,
+      KSEF_HUB_ROLE: 'worker',
+    })
+  })
+
+  it('names every wrong variable, and never echoes a key', () => {
+    expect(() =>
+      loadConfig({ PORT: 'eighty', KSEF_HUB_ROLE: 'both', DATABASE_URL: 'mysql://secret@db', LOG_LEVEL: 'loud' }),
+    ).toThrow(/PORT .*"eighty".*DATABASE_URL must be a postgres:\/\/.*LOG_LEVEL|PORT .*KSEF_HUB_ROLE/)
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://user:hunter2@db' })
+    } catch (error) {
+      expect((error as Error).message).not.toContain('hunter2')
+    }
+  })
+
+  it('generates a master key once for the embedded database, and refuses to start without one on PostgreSQL', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hub-data-'))
+    const config = loadConfig({ KSEF_HUB_DATA_DIR: dir })
+    const first = await resolveMasterKey(config)
+    expect(first.generatedAt).toBe(join(dir, 'master.key'))
+    expect((await stat(join(dir, 'master.key'))).mode & 0o777).toBe(0o600)
+    const second = await resolveMasterKey(config)
+    expect(second.generatedAt).toBeUndefined()
+    expect(second.ring.current.id).toBe(first.ring.current.id)
+    expect((await readFile(join(dir, 'master.key'), 'utf8')).trim()).toHaveLength(44)
+    await expect(resolveMasterKey(loadConfig({ DATABASE_URL: 'postgres://db/hub' }))).rejects.toThrow(
+      /KSEF_HUB_MASTER_KEY must be set when DATABASE_URL is/,
+    )
+    const key = generateMasterKey()
+    const fromEnv = await resolveMasterKey(loadConfig({ DATABASE_URL: 'postgres://db/hub', KSEF_HUB_MASTER_KEY: key }))
+    expect(fromEnv.from).toBe('env')
+    await rm(dir, { recursive: true })
+  })
+})

@@ -1,0 +1,13 @@
+/**
+ * Every migration, in order. Add new ones at the end; never edit one that has shipped.
+ *
+ * @module
+ */
+import { initial } from './0001-initial.ts'
+import { gateway } from './0002-gateway.ts'
+import type { Migration } from './migration.ts'
+
+/** The migrations of the hub's schema. */
+export const MIGRATIONS: readonly Migration[] = [initial, gateway]
+
+export type { Migration } from './migration.ts'

@@ -1,0 +1,267 @@
+/**
+ * Intake: an invoice is checked, stored, and its submit job enqueued in one transaction: no invoice is ever
+ * stored without its next step, or queued without being stored. The same source document submitted twice is
+ * stored once; a second invoice with the seller, type and number of another is refused before KSeF would.
+ *
+ * @module
+ */
+
+import { randomUUID } from 'node:crypto'
+import {
+  Fa3Error,
+  type Fa3Issue,
+  type Invoice,
+  invoiceSchema,
+  duplicateKey as ksefDuplicateKey,
+  parseInvoiceXml,
+  sha256Base64,
+  validateInvoice,
+  validateInvoiceXml,
+} from '@ksef-hub/fa3'
+import type { Transaction } from 'kysely'
+import { appendAudit } from '../audit/audit.ts'
+import type { PipelineContext } from '../context.ts'
+import type { Database } from '../db/schema.ts'
+import { PipelineError } from '../errors.ts'
+import { inTransaction } from '../queue/boss.ts'
+import { QUEUES } from '../queue/queues.ts'
+import { getTenant, type TenantRecord } from '../tenants/tenants.ts'
+import { contentHash, defaultSourceRef, idempotencyKey } from './keys.ts'
+import { type AccountantStatus, accountantStatus, type InvoiceState } from './states.ts'
+import { transitionOrThrow } from './transition.ts'
+
+/** An invoice to take in. */
+export interface SubmitRequest {
+  readonly tenantId: string
+  /** The canonical JSON model (the header may be left out), or the FA(3) XML as bytes. */
+  readonly invoice: unknown
+  readonly format?: 'json' | 'xml'
+  /** The system it came from: `api` or a connector id. */
+  readonly source?: string
+  /** The document's identity in that system; KSeF's duplicate key when absent. */
+  readonly sourceRef?: string
+  /**
+   * `full` (default): model, XSD and business rules now, with every finding in the answer. `structural`: the
+   * model or XSD only; the worker runs the business rules before sending and rejects the invoice if they fail.
+   */
+  readonly validation?: 'full' | 'structural'
+  readonly actor?: string
+}
+
+/** The answer to a submission. */
+export interface SubmitOutcome {
+  readonly id: string
+  readonly state: InvoiceState
+  readonly status: AccountantStatus
+  /** `false` when the same document was already stored: this is its record. */
+  readonly created: boolean
+  readonly warnings: readonly Fa3Issue[]
+}
+
+interface Prepared {
+  readonly invoice: Invoice
+  readonly xml: Uint8Array | null
+  readonly warnings: Fa3Issue[]
+}
+
+function invalid(issues: readonly Fa3Issue[]): PipelineError {
+  const errors = issues.filter((issue) => issue.severity === 'error')
+  const first = errors[0]
+  return new PipelineError(
+    'INVOICE_INVALID',
+    first
+      ? `the invoice is invalid: ${first.path ?? first.xmlPath ?? ''} ${first.message}`.replace(/\s+/g, ' ')
+      : 'the invoice is invalid',
+    { issues },
+  )
+}
+
+function withDefaultHeader(input: unknown, now: Date): unknown {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return input
+  const record = input as Record<string, unknown>
+  const header = (record.header ?? {}) as Record<string, unknown>
+  if (typeof header !== 'object' || header === null || header.createdAt !== undefined) return input
+  // The creation time KSeF wants is when the XML was produced: the hub fills it in when the client did not.
+  return { ...record, header: { ...header, createdAt: now.toISOString().replace(/\.\d{3}Z$/, 'Z') } }
+}
+
+function prepare(request: SubmitRequest, now: Date): Prepared {
+  const full = (request.validation ?? 'full') === 'full'
+  if ((request.format ?? 'json') === 'xml') {
+    const bytes =
+      request.invoice instanceof Uint8Array ? request.invoice : new TextEncoder().encode(String(request.invoice))
+    if (!full) {
+      try {
+        return { invoice: parseInvoiceXml(bytes), xml: bytes, warnings: [] }
+      } catch (error) {
+        if (error instanceof Fa3Error) throw invalid(error.issues)
+        throw error
+      }
+    }
+    const report = validateInvoiceXml(bytes, { now })
+    if (!report.valid || !report.invoice) throw invalid(report.issues)
+    return { invoice: report.invoice, xml: bytes, warnings: [...report.issues] }
+  }
+  const input = withDefaultHeader(request.invoice, now)
+  if (!full) {
+    const parsed = invoiceSchema.safeParse(input)
+    if (!parsed.success) throw invalid(validateInvoice(input as never).issues)
+    return { invoice: parsed.data, xml: null, warnings: [] }
+  }
+  const report = validateInvoice(input as never, { now })
+  if (!report.valid || !report.invoice) throw invalid(report.issues)
+  return { invoice: report.invoice, xml: report.bytes ?? null, warnings: [...report.issues] }
+}
+
+function checkSeller(tenant: TenantRecord, invoice: Invoice): void {
+  if (invoice.seller.nip !== tenant.nip) {
+    throw new PipelineError(
+      'WRONG_SELLER',
+      `the seller NIP of the invoice (seller.nip ${invoice.seller.nip}) is not the NIP of tenant ${tenant.id} (${tenant.nip})`,
+    )
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505'
+}
+
+async function store(
+  trx: Transaction<Database>,
+  context: PipelineContext,
+  tenant: TenantRecord,
+  request: SubmitRequest,
+  prepared: Prepared,
+): Promise<SubmitOutcome> {
+  const { invoice, xml, warnings } = prepared
+  const source = request.source ?? 'api'
+  const sourceRef = request.sourceRef ?? defaultSourceRef(invoice)
+  const key = idempotencyKey(tenant.id, source, sourceRef)
+  const hash = contentHash(invoice)
+  const dup = ksefDuplicateKey(invoice)
+  const actor = request.actor ?? `api:${tenant.id}`
+
+  const existing = await trx
+    .selectFrom('invoices')
+    .select(['id', 'state', 'content_hash'])
+    .where('tenant_id', '=', tenant.id)
+    .where('idempotency_key', '=', key)
+    .forUpdate()
+    .executeTakeFirst()
+  if (existing && existing.content_hash === hash) {
+    const state = existing.state as InvoiceState
+    return { id: existing.id, state, status: accountantStatus(state), created: false, warnings }
+  }
+  if (existing && existing.state !== 'rejected') {
+    throw new PipelineError(
+      'IDEMPOTENCY_CONFLICT',
+      `${source} document ${sourceRef} was submitted before with different content (invoice ${existing.id}, ${existing.state}); correct a sent invoice with a correction invoice (KOR), not by resubmitting it`,
+      { invoiceId: existing.id, state: existing.state },
+    )
+  }
+  const clash = await trx
+    .selectFrom('invoices')
+    .select(['id', 'ksef_number', 'state'])
+    .where('tenant_id', '=', tenant.id)
+    .where('duplicate_key', '=', dup.value)
+    .where('state', '<>', 'rejected')
+    .executeTakeFirst()
+  if (clash && clash.id !== existing?.id) {
+    throw new PipelineError(
+      'DUPLICATE_INVOICE_NUMBER',
+      `invoice number ${dup.invoiceNumber} (${dup.invoiceType}) of seller ${dup.sellerNip} is already used by invoice ${clash.id}${clash.ksef_number ? ` (KSeF ${clash.ksef_number})` : ''}; KSeF would reject it as a duplicate`,
+      { invoiceId: clash.id, ksefNumber: clash.ksef_number },
+    )
+  }
+  const columns = {
+    content_hash: hash,
+    duplicate_key: dup.value,
+    seller_nip: dup.sellerNip,
+    invoice_type: dup.invoiceType,
+    invoice_number: dup.invoiceNumber,
+    issue_date: invoice.details.issueDate,
+    gross_amount: invoice.details.totals.totalDue,
+    currency: invoice.details.currency,
+    model: JSON.stringify(invoice),
+    xml: xml ? Buffer.from(xml) : null,
+    invoice_hash: xml ? sha256Base64(xml) : null,
+    invoice_size: xml ? xml.length : null,
+    warnings: JSON.stringify(warnings),
+  }
+  // Without the XML the full checks have not run yet: the worker runs them before the invoice joins the queue.
+  const initial: InvoiceState = xml ? 'queued' : 'received'
+  let id: string
+  if (existing) {
+    // A rejected document submitted again with corrected content: the same record goes back in line.
+    id = existing.id
+    await transitionOrThrow(trx, {
+      invoiceIds: [id],
+      from: ['rejected'],
+      to: initial,
+      patch: {
+        ...columns,
+        rejection_code: null,
+        rejection_reason_en: null,
+        rejection_reason_pl: null,
+        rejection_details: null,
+      },
+      actor,
+      details: { reason: 'resubmitted with corrected content' },
+    })
+  } else {
+    id = randomUUID()
+    await trx
+      .insertInto('invoices')
+      .values({
+        id,
+        tenant_id: tenant.id,
+        source,
+        source_ref: sourceRef,
+        idempotency_key: key,
+        state: initial,
+        offline: false,
+        writeback_state: source === 'api' ? 'none' : 'pending',
+        ...columns,
+      })
+      .execute()
+    await appendAudit(trx, {
+      tenantId: tenant.id,
+      invoiceId: id,
+      kind: 'invoice.created',
+      toState: initial,
+      actor,
+      details: { source, sourceRef, number: dup.invoiceNumber },
+    })
+  }
+  await context.boss.send(
+    QUEUES.submit,
+    { invoiceId: id, tenantId: tenant.id },
+    { ...inTransaction(trx), group: { id: tenant.id } },
+  )
+  return { id, state: initial, status: accountantStatus(initial), created: !existing, warnings }
+}
+
+/**
+ * Takes in one invoice.
+ *
+ * @throws {@link PipelineError}: `INVOICE_INVALID` (with `details.issues`), `WRONG_SELLER`,
+ *   `DUPLICATE_INVOICE_NUMBER`, `IDEMPOTENCY_CONFLICT`, `NOT_FOUND` (tenant). Nothing is stored then.
+ * @example
+ * ```ts
+ * const outcome = await submitInvoice(context, { tenantId: 'acme', invoice: json })
+ * ```
+ */
+export async function submitInvoice(context: PipelineContext, request: SubmitRequest): Promise<SubmitOutcome> {
+  const tenant = await getTenant(context.db, request.tenantId)
+  const prepared = prepare(request, context.now())
+  checkSeller(tenant, prepared.invoice)
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await context.db.transaction().execute((trx) => store(trx, context, tenant, request, prepared))
+    } catch (error) {
+      // Two submissions of the same document raced: the loser retries and finds the winner's record.
+      if (isUniqueViolation(error) && attempt < 3) continue
+      throw error
+    }
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The identities of an invoice: the idempotency key (which source document it is), the content hash (whether
+ * a resubmission is the same document), and KSeF's duplicate key (which number KSeF will refuse twice).
+ *
+ * @module
+ */
+import { createHash } from 'node:crypto'
+import { duplicateKey, type Invoice } from '@ksef-hub/fa3'
+
+/**
+ * A deterministic key per tenant from the source's document identity: the same document yields the same key
+ * however often it is submitted.
+ *
+ * @example
+ * ```ts
+ * idempotencyKey('acme', 'api', '5265877635|VAT|FV/1')
+ * ```
+ */
+export function idempotencyKey(tenantId: string, source: string, sourceRef: string): string {
+  return createHash('sha256').update(`${tenantId}\u0000${source}\u0000${sourceRef}`).digest('hex')
+}
+
+/**
+ * SHA-256 of the model without its creation time (which a client may leave to the hub to fill in).
+ *
+ * @example
+ * ```ts
+ * contentHash(invoice) === contentHash({ ...invoice, header: { ...invoice.header, createdAt: later } }) // true
+ * ```
+ */
+export function contentHash(invoice: Invoice): string {
+  const { createdAt: _createdAt, ...header } = invoice.header
+  return createHash('sha256')
+    .update(JSON.stringify({ ...invoice, header }))
+    .digest('hex')
+}
+
+/**
+ * The source reference of an invoice submitted without one: KSeF's duplicate key, which identifies the
+ * document for KSeF too.
+ *
+ * @example
+ * ```ts
+ * defaultSourceRef(invoice) // '5265877635|VAT|FV/2026/11/0001'
+ * ```
+ */
+export function defaultSourceRef(invoice: Invoice): string {
+  return duplicateKey(invoice).value
+}

@@ -1,0 +1,65 @@
+/**
+ * pg-boss on the hub's database: through its own pool on PostgreSQL, through the PGlite instance itself when
+ * embedded. Queues are created at start, never inside a request, and their metadata cache is primed outside any
+ * transaction: on PGlite's single connection a cold cache inside a transaction would wait on itself forever.
+ *
+ * @module
+ */
+
+import type { Transaction } from 'kysely'
+import { fromKysely, fromPglite, PgBoss } from 'pg-boss'
+import type { HubDatabase } from '../db/database.ts'
+import type { Database } from '../db/schema.ts'
+import { deadLetterOf, QUEUE_OPTIONS, type QueueName } from './queues.ts'
+
+/** Options of {@link startBoss}. */
+export interface BossOptions {
+  /** Run maintenance and cron in this process (default `true`; tests turn it off). */
+  readonly supervise?: boolean
+  readonly schedule?: boolean
+  /** Receives pg-boss's background errors. */
+  readonly onError?: (error: Error) => void
+}
+
+/**
+ * Starts pg-boss on a database and creates the pipeline's queues.
+ *
+ * @example
+ * ```ts
+ * const boss = await startBoss(database)
+ * ```
+ */
+export async function startBoss(database: HubDatabase, options: BossOptions = {}): Promise<PgBoss> {
+  const common = {
+    schema: 'pgboss',
+    supervise: options.supervise ?? true,
+    schedule: options.schedule ?? true,
+  }
+  const boss =
+    database.kind === 'pglite'
+      ? new PgBoss({ ...common, db: fromPglite(database.pglite as never), backend: 'pglite' })
+      : new PgBoss({ ...common, connectionString: database.url as string, max: 5, application_name: 'ksef-hub-queue' })
+  boss.on('error', (error) => options.onError?.(error))
+  await boss.start()
+  for (const [name, queueOptions] of Object.entries(QUEUE_OPTIONS)) {
+    const deadLetter = deadLetterOf(name as QueueName)
+    await boss.createQueue(deadLetter, { retentionSeconds: 90 * 24 * 3600 })
+    await boss.createQueue(name, { ...queueOptions, deadLetter })
+  }
+  // Prime the queue cache outside any transaction (see the module comment).
+  for (const name of Object.keys(QUEUE_OPTIONS)) await boss.findJobs(name, {})
+  return boss
+}
+
+/**
+ * The connection option that makes a pg-boss call part of a kysely transaction: the job row commits or rolls
+ * back with the rows it acts on.
+ *
+ * @example
+ * ```ts
+ * await boss.send(QUEUES.submit, { invoiceId }, { db: inTransaction(trx) })
+ * ```
+ */
+export function inTransaction(trx: Transaction<Database>): { db: ReturnType<typeof fromKysely> } {
+  return { db: fromKysely(trx) }
+}

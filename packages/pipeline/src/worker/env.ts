@@ -1,0 +1,58 @@
+/**
+ * What the worker's job handlers share.
+ *
+ * @module
+ */
+import type { ConnectorDefinition } from '@ksef-hub/connector-sdk'
+import type { PipelineContext } from '../context.ts'
+import type { CircuitBreaker } from '../ksef/breaker.ts'
+import type { KsefClientPool } from '../ksef/clients.ts'
+import type { OnlineSessions } from './online-sessions.ts'
+
+/** Tuning of the worker; every value has a production default. */
+export interface WorkerTuning {
+  /** How long after an ambiguous send the hub looks it up in KSeF (default 45 s, beyond the request timeout). */
+  readonly reconcileGraceMs: number
+  /** First and longest interval between status polls of a session (defaults 2 s and 60 s). */
+  readonly pollFirstMs: number
+  readonly pollMaxMs: number
+  /** Online sessions idle this long are closed (default 10 min). */
+  readonly sessionIdleMs: number
+  /** Invoices handed to the submit handler at once (default 500). */
+  readonly submitBatchSize: number
+}
+
+/** The defaults of {@link WorkerTuning}. */
+export const DEFAULT_TUNING: WorkerTuning = {
+  reconcileGraceMs: 45_000,
+  pollFirstMs: 2_000,
+  pollMaxMs: 60_000,
+  sessionIdleMs: 10 * 60_000,
+  submitBatchSize: 500,
+}
+
+/** The worker's shared parts. */
+export interface WorkerEnv {
+  readonly context: PipelineContext
+  readonly pool: KsefClientPool
+  readonly sessions: OnlineSessions
+  readonly breaker: CircuitBreaker
+  /** Connector plugins by id (the `source` of the invoices they bring). */
+  readonly connectors: ReadonlyMap<string, ConnectorDefinition>
+  readonly tuning: WorkerTuning
+}
+
+/** The data of the jobs the worker handles. */
+export interface InvoiceJob {
+  readonly invoiceId: string
+  readonly tenantId: string
+}
+
+/** A session poll job. */
+export interface SessionJob {
+  readonly tenantId: string
+  readonly sessionRef: string
+  readonly kind: 'online' | 'batch'
+  /** How many polls in a row saw no progress (drives the backoff). */
+  readonly idlePolls?: number
+}

@@ -1,0 +1,119 @@
+/**
+ * The worker: every queue's handler registered on pg-boss, and the scheduled chores. Any number of worker
+ * processes can run against one database: jobs are claimed exclusively, KSeF's rate limits and the circuit
+ * breaker are shared through the database, and each step is committed with the job that acts next.
+ *
+ * @module
+ */
+import type { ConnectorDefinition } from '@ksef-hub/connector-sdk'
+import type { Job } from 'pg-boss'
+import type { PipelineContext } from '../context.ts'
+import { type BreakerOptions, CircuitBreaker } from '../ksef/breaker.ts'
+import { KsefClientPool } from '../ksef/clients.ts'
+import { QUEUES } from '../queue/queues.ts'
+import { deliverWebhook, type WebhookJob } from '../webhooks/deliver.ts'
+import { closeSessionsHandler, stuckHandler } from './chores.ts'
+import { DEFAULT_TUNING, type WorkerEnv, type WorkerTuning } from './env.ts'
+import { incomingHandler } from './incoming.ts'
+import { OnlineSessions } from './online-sessions.ts'
+import { pollHandler } from './poll.ts'
+import { reconcileInvoiceHandler } from './reconcile-invoice.ts'
+import { reconcileTenantHandler } from './reconcile-tenant.ts'
+import { submitHandler } from './submit/submit.ts'
+import { upoHandler } from './upo.ts'
+import { writeBackHandler } from './writeback.ts'
+
+/** How a worker is set up. */
+export interface WorkerOptions {
+  /** Connector plugins whose invoices get KSeF's answer written back. */
+  readonly connectors?: readonly ConnectorDefinition[]
+  readonly tuning?: Partial<WorkerTuning>
+  /** The client-side KSeF rate limiter: `official` limits (default) or `off`. */
+  readonly rateLimits?: 'official' | 'off'
+  readonly breaker?: BreakerOptions
+  /** Time for one HTTP exchange with KSeF (default 30 s). */
+  readonly ksefTimeoutMs?: number
+  /** Register the cron schedules of the chores (default `true`; one scheduler suffices, more are harmless). */
+  readonly schedules?: boolean
+  /** How often idle queues are polled for work (default 1 s; pg-boss's minimum is 0.5 s). */
+  readonly pollingIntervalSeconds?: number
+}
+
+/** A running worker. */
+export interface RunningWorker {
+  readonly env: WorkerEnv
+  /** Stops taking jobs, waits for the running ones, and writes pending audit entries. */
+  stop(): Promise<void>
+}
+
+const SCHEDULES: readonly [string, string][] = [
+  [QUEUES.closeSessions, '* * * * *'],
+  [QUEUES.stuck, '*/5 * * * *'],
+  [QUEUES.incoming, '*/5 * * * *'],
+  [QUEUES.reconcileTenant, '17 * * * *'],
+]
+
+/**
+ * Starts a worker on a pipeline context (whose pg-boss must be started).
+ *
+ * @example
+ * ```ts
+ * const worker = await startWorker(context, { connectors: [hubspot] })
+ * process.once('SIGTERM', () => worker.stop())
+ * ```
+ */
+export async function startWorker(context: PipelineContext, options: WorkerOptions = {}): Promise<RunningWorker> {
+  const env: WorkerEnv = {
+    context,
+    pool: new KsefClientPool(context, {
+      rateLimits: options.rateLimits ?? 'official',
+      ...(options.ksefTimeoutMs ? { timeoutMs: options.ksefTimeoutMs } : {}),
+    }),
+    sessions: new OnlineSessions(context),
+    breaker: new CircuitBreaker(context.db, options.breaker, context.now),
+    connectors: new Map((options.connectors ?? []).map((connector) => [connector.id, connector])),
+    tuning: { ...DEFAULT_TUNING, ...options.tuning },
+  }
+  const polling = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 }
+  const { boss } = context
+  const registrations: [string, Promise<string>][] = []
+  const work = ((name: string, ...rest: unknown[]) => {
+    const id = (boss.work as (...args: unknown[]) => Promise<string>)(name, ...rest)
+    registrations.push([name, id])
+    return id
+  }) as typeof boss.work
+  await Promise.all([
+    work(
+      QUEUES.submit,
+      {
+        ...polling,
+        batchSize: env.tuning.submitBatchSize,
+        includeMetadata: true,
+        perJobResults: true,
+        localConcurrency: 2,
+      },
+      submitHandler(env),
+    ),
+    work(QUEUES.pollSession, { ...polling, localConcurrency: 4 }, pollHandler(env)),
+    work(QUEUES.upo, { ...polling, localConcurrency: 4 }, upoHandler(env)),
+    work(QUEUES.reconcileInvoice, { ...polling, localConcurrency: 2 }, reconcileInvoiceHandler(env)),
+    work(QUEUES.writeBack, { ...polling, localConcurrency: 2 }, writeBackHandler(env)),
+    work(QUEUES.reconcileTenant, polling, reconcileTenantHandler(env)),
+    work(QUEUES.incoming, polling, incomingHandler(env)),
+    work(QUEUES.closeSessions, polling, closeSessionsHandler(env)),
+    work(QUEUES.stuck, polling, stuckHandler(env)),
+    work(QUEUES.webhook, { ...polling, localConcurrency: 4 }, async ([job]: Job<WebhookJob>[]) => {
+      if (job) await deliverWebhook(context, job.data)
+    }),
+  ])
+  if (options.schedules ?? true) {
+    for (const [name, cron] of SCHEDULES) await boss.schedule(name, cron, {}, { tz: 'Europe/Warsaw' })
+  }
+  return {
+    env,
+    async stop() {
+      for (const [name, id] of registrations) await boss.offWork(name, { id: await id, wait: true })
+      await env.pool.flush()
+    },
+  }
+}
