@@ -12,20 +12,43 @@ import {
   createTenant,
   type InvoiceState,
   putSecret,
+  QUEUES,
   type RunningWorker,
   type SubmitRequest,
   startWorker,
   submitInvoice,
   type TenantSettings,
+  type WorkerOptions,
 } from '@ksef-hub/pipeline'
 import { type Backend, openTestContext, type TestContext } from '@ksef-hub/pipeline/testing'
-import { issueToken, type Simulator } from '../ksef-client/simulator.ts'
+import { fault, issueToken, type Simulator } from '../ksef-client/simulator.ts'
+
+/** One tenant of a hub, with its own NIP and KSeF token. */
+export interface HubTenant {
+  readonly tenantId: string
+  readonly nip: string
+  /** Submits a typical invoice of this tenant with a fresh number (or the given one). */
+  submit(number?: string, extra?: Partial<SubmitRequest>): Promise<string>
+}
+
+/** What the simulator received of one invoice (by its number). */
+export interface ReceivedInvoice {
+  timesReceived: number
+  ksefNumber: string | null
+  status: number
+  /** The status of each arrival, in order. */
+  receipts: number[]
+}
 
 /** A running hub against a simulator. */
 export interface Hub {
   readonly sim: Simulator
   readonly context: TestContext
   readonly worker: RunningWorker
+  /** The options the hub's worker runs with (to start more workers like it). */
+  readonly workerOptions: WorkerOptions
+  /** Starts the worker of a hub started `paused` (no-op otherwise). */
+  resume(): Promise<void>
   readonly tenantId: string
   readonly nip: string
   /** Submits a typical invoice with a fresh number (or the given one). */
@@ -33,7 +56,13 @@ export interface Hub {
   /** Waits until every given invoice is in one of the states. */
   waitFor(ids: readonly string[], states: readonly InvoiceState[], timeoutMs?: number): Promise<void>
   /** What the simulator received, by invoice number. */
-  received(): Promise<Map<string, { timesReceived: number; ksefNumber: string | null; status: number }>>
+  received(): Promise<Map<string, ReceivedInvoice>>
+  /** Injects a fault into the simulator (see its README). */
+  fault(spec: { kind: string; seconds?: number; count?: number; path?: string }): Promise<void>
+  /** Adds another tenant (own NIP and KSeF token) served by the same worker. */
+  addTenant(options?: { settings?: Partial<TenantSettings>; nip?: string }): Promise<HubTenant>
+  /** Moves the hub's clock (`context.now()`, what chores and reconciliation read) forward; the simulator's stays. */
+  advanceClock(ms: number): void
   close(): Promise<void>
 }
 
@@ -64,22 +93,55 @@ export async function startHub(
     settings?: Partial<TenantSettings>
     connectors?: readonly ConnectorDefinition[]
     nip?: string
+    /** Overrides of the worker's options (e.g. `rateLimits: 'official'`). */
+    worker?: Partial<WorkerOptions>
+    /** Start without the worker (to build a backlog first); `resume()` starts it. */
+    paused?: boolean
   } = {},
 ): Promise<Hub> {
-  const nip = options.nip ?? randomNip()
   const sim = await startSimulator({ port: 0, processingDelayMs: 50, ...options.simulator })
-  const context = await openTestContext(backend)
-  const tenantId = `t-${nip}`
-  await createTenant(context.db, {
-    id: tenantId,
-    name: 'E2E',
-    nip,
-    environment: 'test',
-    ksefBaseUrl: sim.url,
-    settings: { batchThreshold: 1000, ...options.settings },
+  let clockOffsetMs = 0
+  const context = await openTestContext(backend, { now: () => new Date(Date.now() + clockOffsetMs) })
+  // Production retry delays (10 s and more, doubling) would make every retried job wait far past a test's time.
+  for (const name of Object.values(QUEUES)) {
+    await context.boss.updateQueue(name, { retryDelay: 1, retryBackoff: false })
+  }
+  const run = `${process.pid}-${Date.now().toString(36)}`
+  const addTenant = async (tenantOptions: { settings?: Partial<TenantSettings>; nip?: string } = {}) => {
+    const nip = tenantOptions.nip ?? randomNip()
+    const tenantId = `t-${nip}`
+    await createTenant(context.db, {
+      id: tenantId,
+      name: 'E2E',
+      nip,
+      environment: 'test',
+      ksefBaseUrl: sim.url,
+      settings: { batchThreshold: 1000, ...tenantOptions.settings },
+    })
+    await putSecret(context.db, context.keys, tenantId, 'ksef-token', await issueToken(sim, nip))
+    const tenant: HubTenant = {
+      tenantId,
+      nip,
+      async submit(number, extra = {}) {
+        counter += 1
+        const invoice = typicalInvoice({
+          sellerNip: nip,
+          number: number ?? `FV/E2E/${run}/${counter}`,
+          lines: 3,
+          issueDate: '2026-11-02',
+        })
+        const outcome = await submitInvoice(context, { tenantId, invoice, ...extra })
+        return outcome.id
+      },
+    }
+    return tenant
+  }
+  const first = await addTenant({
+    ...(options.settings ? { settings: options.settings } : {}),
+    ...(options.nip ? { nip: options.nip } : {}),
   })
-  await putSecret(context.db, context.keys, tenantId, 'ksef-token', await issueToken(sim, nip))
-  const worker = await startWorker(context, {
+  const { tenantId, nip } = first
+  const workerOptions: WorkerOptions = {
     rateLimits: 'off',
     schedules: false,
     pollingIntervalSeconds: 0.5,
@@ -87,24 +149,27 @@ export async function startHub(
     breaker: { threshold: 3, cooldownMs: 1_000, maxCooldownMs: 2_000 },
     tuning: { reconcileGraceMs: 1_000, pollFirstMs: 200, pollMaxMs: 1_000, submitBatchSize: 500 },
     ...(options.connectors ? { connectors: options.connectors } : {}),
-  })
-  const run = `${process.pid}-${Date.now().toString(36)}`
+    ...options.worker,
+  }
+  let worker = options.paused ? undefined : await startWorker(context, workerOptions)
   return {
     sim,
     context,
-    worker,
+    get worker() {
+      if (!worker) throw new Error('the hub was started paused: call resume() first')
+      return worker
+    },
+    workerOptions,
+    async resume() {
+      worker ??= await startWorker(context, workerOptions)
+    },
     tenantId,
     nip,
-    async submit(number, extra = {}) {
-      counter += 1
-      const invoice = typicalInvoice({
-        sellerNip: nip,
-        number: number ?? `FV/E2E/${run}/${counter}`,
-        lines: 3,
-        issueDate: '2026-11-02',
-      })
-      const outcome = await submitInvoice(context, { tenantId, invoice, ...extra })
-      return outcome.id
+    submit: first.submit,
+    addTenant,
+    fault: (spec) => fault(sim, spec),
+    advanceClock(ms) {
+      clockOffsetMs += ms
     },
     async waitFor(ids, states, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs
@@ -129,21 +194,24 @@ export async function startHub(
           timesReceived: number
           ksefNumber: string | null
           status: number | { code: number }
+          receipts: { status: number | { code: number } }[]
         }[]
       }
+      const code = (status: number | { code: number }) => (typeof status === 'number' ? status : status.code)
       return new Map(
         body.invoices.map((invoice) => [
           invoice.invoiceNumber,
           {
             timesReceived: invoice.timesReceived,
             ksefNumber: invoice.ksefNumber,
-            status: typeof invoice.status === 'number' ? invoice.status : invoice.status.code,
+            status: code(invoice.status),
+            receipts: invoice.receipts.map((receipt) => code(receipt.status)),
           },
         ]),
       )
     },
     async close() {
-      await worker.stop()
+      await worker?.stop()
       await context.close()
       await sim.close()
     },

@@ -33,6 +33,8 @@ export {
 } from './bulk/group-commit.ts'
 export { configSchema, databaseConfigOf, type HubConfig, loadConfig } from './config/config.ts'
 export { type MasterKeySource, resolveMasterKey } from './config/master-key-file.ts'
+export { type OpenPipeline, openPipeline } from './config/open-pipeline.ts'
+export { workerOptionsOf } from './config/worker-options.ts'
 export type { PipelineContext } from './context.ts'
 export { type DatabaseConfig, type HubDatabase, openDatabase } from './db/database.ts'
 export { migrate } from './db/migrate.ts'

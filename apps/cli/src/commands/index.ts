@@ -7,6 +7,7 @@ import type { Command, CommandGroup } from '../command.ts'
 import { fa3Commands } from './fa3/index.ts'
 import { ksefCommands } from './ksef/index.ts'
 import { simulatorCommand } from './simulator.ts'
+import { startCommand } from './start/start.ts'
 import { tenantCommands } from './tenant/index.ts'
 
 /** The command table. */
@@ -14,5 +15,6 @@ export const commands: Readonly<Record<string, Command | CommandGroup>> = {
   fa3: fa3Commands,
   ksef: ksefCommands,
   simulator: simulatorCommand,
+  start: startCommand,
   tenant: tenantCommands,
 }

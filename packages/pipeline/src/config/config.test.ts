@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { generateMasterKey } from '../secrets/master-key.ts'
 import { loadConfig } from './config.ts'
 import { resolveMasterKey } from './master-key-file.ts'
+import { workerOptionsOf } from './worker-options.ts'
 
 describe('configuration', () => {
   it('has twelve-factor defaults', () => {
@@ -15,11 +16,32 @@ describe('configuration', () => {
       LOG_LEVEL: 'info',
       KSEF_HUB_ROLE: 'all',
       KSEF_HUB_TENANTS_DIR: 'tenants',
+      KSEF_HUB_SIMULATOR: 'auto',
+      KSEF_HUB_SIMULATOR_PORT: 3001,
+      KSEF_HUB_KSEF_RATE_LIMITS: 'official',
     })
     expect(loadConfig({ PORT: '8080', KSEF_HUB_ROLE: 'worker', DATABASE_URL: '' })).toMatchObject({
       PORT: 8080,
       KSEF_HUB_ROLE: 'worker',
     })
+  })
+
+  it('reads the worker tuning and turns it into worker options', () => {
+    const config = loadConfig({
+      KSEF_HUB_RECONCILE_GRACE_MS: '1000',
+      KSEF_HUB_POLL_FIRST_MS: '200',
+      KSEF_HUB_KSEF_RATE_LIMITS: 'off',
+      KSEF_HUB_QUEUE_POLL_SECONDS: '0.5',
+    })
+    expect(workerOptionsOf(config)).toEqual({
+      rateLimits: 'off',
+      tuning: { reconcileGraceMs: 1000, pollFirstMs: 200 },
+      pollingIntervalSeconds: 0.5,
+    })
+    expect(() => loadConfig({ KSEF_HUB_POLL_MAX_MS: '-5' })).toThrow(/KSEF_HUB_POLL_MAX_MS/)
+    expect(() => loadConfig({ KSEF_HUB_QUEUE_POLL_SECONDS: '0.1' })).toThrow(
+      /KSEF_HUB_QUEUE_POLL_SECONDS must be at least 0.5/,
+    )
   })
 
   it('names every wrong variable, and never echoes a key', () => {

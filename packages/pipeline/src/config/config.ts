@@ -19,6 +19,8 @@ const port = z.coerce
 
 const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value)
 
+const milliseconds = z.coerce.number({ error: 'must be a number of milliseconds' }).int('must be whole').positive()
+
 /** The environment variables the hub reads, with their defaults. */
 export const configSchema = z.object({
   /** PostgreSQL connection string; unset: embedded PGlite in `${KSEF_HUB_DATA_DIR}/pglite`. */
@@ -42,6 +44,45 @@ export const configSchema = z.object({
   LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(LOG_LEVELS).default('info')),
   /** Which parts this process runs: the HTTP gateway, the job worker, or both. */
   KSEF_HUB_ROLE: z.preprocess(blankToUndefined, z.enum(['gateway', 'worker', 'all']).default('all')),
+  /**
+   * The embedded KSeF simulator `ksef-hub start` runs for the demo tenant: `auto` (default) runs it on the
+   * embedded database only, `on` always, `off` never.
+   */
+  KSEF_HUB_SIMULATOR: z.preprocess(blankToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
+  /** The embedded simulator's port. */
+  KSEF_HUB_SIMULATOR_PORT: z.preprocess(blankToUndefined, port.default(3001)),
+  /** The worker's client-side KSeF rate limiter: the `official` limits, or `off` (only against a simulator). */
+  KSEF_HUB_KSEF_RATE_LIMITS: z.preprocess(blankToUndefined, z.enum(['official', 'off']).default('official')),
+  /** Time for one HTTP exchange with KSeF (worker default 30 s). */
+  KSEF_HUB_KSEF_TIMEOUT_MS: z.preprocess(blankToUndefined, milliseconds.optional()),
+  /** How long after an ambiguous send the worker looks the invoice up in KSeF (default 45 s). */
+  KSEF_HUB_RECONCILE_GRACE_MS: z.preprocess(blankToUndefined, milliseconds.optional()),
+  /** First and longest interval between session status polls (defaults 2 s and 60 s). */
+  KSEF_HUB_POLL_FIRST_MS: z.preprocess(blankToUndefined, milliseconds.optional()),
+  KSEF_HUB_POLL_MAX_MS: z.preprocess(blankToUndefined, milliseconds.optional()),
+  /** How often idle queues are polled for work, in seconds (default 1; at least 0.5). */
+  KSEF_HUB_QUEUE_POLL_SECONDS: z.preprocess(
+    blankToUndefined,
+    z.coerce.number({ error: 'must be a number of seconds' }).min(0.5, 'must be at least 0.5').optional(),
+  ),
+  /** How often a job's worker must show it is alive, in seconds (default 30, at least 10). */
+  KSEF_HUB_JOB_HEARTBEAT_SECONDS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .int('must be whole')
+      .min(10, 'must be at least 10')
+      .optional(),
+  ),
+  /** How often the queue supervisor retries the jobs of dead workers, in seconds (default 60). */
+  KSEF_HUB_SUPERVISE_SECONDS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .int('must be whole')
+      .min(1, 'must be at least 1')
+      .optional(),
+  ),
   /** The folder of declarative tenant files, reconciled at start. */
   KSEF_HUB_TENANTS_DIR: z.preprocess(blankToUndefined, z.string().default('tenants')),
 })

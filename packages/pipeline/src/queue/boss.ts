@@ -17,6 +17,13 @@ export interface BossOptions {
   /** Run maintenance and cron in this process (default `true`; tests turn it off). */
   readonly supervise?: boolean
   readonly schedule?: boolean
+  /**
+   * How often the supervisor looks for jobs whose worker died (stale heartbeat) or expired, in seconds
+   * (default 60).
+   */
+  readonly superviseIntervalSeconds?: number
+  /** The heartbeat every job must keep while running (default 30 s, at least 10). */
+  readonly heartbeatSeconds?: number
   /** Receives pg-boss's background errors. */
   readonly onError?: (error: Error) => void
 }
@@ -34,6 +41,12 @@ export async function startBoss(database: HubDatabase, options: BossOptions = {}
     schema: 'pgboss',
     supervise: options.supervise ?? true,
     schedule: options.schedule ?? true,
+    ...(options.superviseIntervalSeconds
+      ? {
+          superviseIntervalSeconds: options.superviseIntervalSeconds,
+          monitorIntervalSeconds: options.superviseIntervalSeconds,
+        }
+      : {}),
   }
   const boss =
     database.kind === 'pglite'
@@ -44,7 +57,15 @@ export async function startBoss(database: HubDatabase, options: BossOptions = {}
   for (const [name, queueOptions] of Object.entries(QUEUE_OPTIONS)) {
     const deadLetter = deadLetterOf(name as QueueName)
     await boss.createQueue(deadLetter, { retentionSeconds: 90 * 24 * 3600 })
-    await boss.createQueue(name, { ...queueOptions, deadLetter })
+    const settings = {
+      ...queueOptions,
+      deadLetter,
+      ...(options.heartbeatSeconds ? { heartbeatSeconds: options.heartbeatSeconds } : {}),
+    }
+    await boss.createQueue(name, settings)
+    // createQueue leaves an existing queue as it was: bring its options up to date (the policy is fixed).
+    const { policy: _policy, ...updatable } = settings
+    await boss.updateQueue(name, updatable)
   }
   // Prime the queue cache outside any transaction (see the module comment).
   for (const name of Object.keys(QUEUE_OPTIONS)) await boss.findJobs(name, {})

@@ -44,6 +44,9 @@ const common: QueueOptions = {
   retryBackoff: true,
   retryDelayMax: 600,
   expireInSeconds: 900,
+  // A worker killed mid-job stops its heartbeat; the supervisor then retries the job within about a minute
+  // instead of waiting out expireInSeconds. startBoss may change it per deployment.
+  heartbeatSeconds: 30,
   retentionSeconds: 14 * 24 * 3600,
   deleteAfterSeconds: 7 * 24 * 3600,
 }

@@ -1,0 +1,6 @@
+/**
+ * `@ksef-hub/worker`: the worker role of the hub.
+ *
+ * @module
+ */
+export { runWorker } from './run-worker.ts'

@@ -1,0 +1,29 @@
+/**
+ * The worker's options from the configuration, so every process that runs a worker tunes it the same way.
+ *
+ * @module
+ */
+import type { WorkerTuning } from '../worker/env.ts'
+import type { WorkerOptions } from '../worker/worker.ts'
+import type { HubConfig } from './config.ts'
+
+/**
+ * The {@link WorkerOptions} a configuration asks for (connectors are the caller's to add).
+ *
+ * @example
+ * ```ts
+ * const worker = await startWorker(context, { ...workerOptionsOf(config), connectors })
+ * ```
+ */
+export function workerOptionsOf(config: HubConfig): WorkerOptions {
+  const tuning: Partial<Record<keyof WorkerTuning, number>> = {}
+  if (config.KSEF_HUB_RECONCILE_GRACE_MS) tuning.reconcileGraceMs = config.KSEF_HUB_RECONCILE_GRACE_MS
+  if (config.KSEF_HUB_POLL_FIRST_MS) tuning.pollFirstMs = config.KSEF_HUB_POLL_FIRST_MS
+  if (config.KSEF_HUB_POLL_MAX_MS) tuning.pollMaxMs = config.KSEF_HUB_POLL_MAX_MS
+  return {
+    rateLimits: config.KSEF_HUB_KSEF_RATE_LIMITS,
+    tuning,
+    ...(config.KSEF_HUB_KSEF_TIMEOUT_MS ? { ksefTimeoutMs: config.KSEF_HUB_KSEF_TIMEOUT_MS } : {}),
+    ...(config.KSEF_HUB_QUEUE_POLL_SECONDS ? { pollingIntervalSeconds: config.KSEF_HUB_QUEUE_POLL_SECONDS } : {}),
+  }
+}
