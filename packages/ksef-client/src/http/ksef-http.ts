@@ -131,12 +131,14 @@ export class KsefHttp {
     let attempt = 0
     for (;;) {
       attempt += 1
+      const queued = Date.now()
       try {
         await this.#config.limiter.acquire(limiterKey, operation.group, input.signal)
       } catch (error) {
         if (isKsefError(error)) throw error
         throw toAbortError(operation.name, false)
       }
+      const waitedMs = Date.now() - queued
       const headers: Record<string, string> = {
         accept: input.accept ?? 'application/json',
         'x-error-format': 'problem-details',
@@ -173,7 +175,16 @@ export class KsefHttp {
           reuseConnection: operation.idempotent,
         })
         this.#config.logger.debug(
-          { operation: operation.name, status: response.status, ms: Date.now() - started, attempt },
+          {
+            operation: operation.name,
+            group: operation.group,
+            status: response.status,
+            at: started,
+            ms: Date.now() - started,
+            // Time held back by the client-side limiter: how much KSeF's limits, not the hub, set the pace.
+            waitedMs,
+            attempt,
+          },
           'ksef call',
         )
         const warning = response.headers['x-system-warning']

@@ -18,7 +18,7 @@ export interface WorkerTuning {
   readonly pollMaxMs: number
   /** Online sessions idle this long are closed (default 10 min). */
   readonly sessionIdleMs: number
-  /** Invoices handed to the submit handler at once (default 500). */
+  /** Invoices handed to the submit handler at once (default 2,000: a full batch session, so a backlog needs few). */
   readonly submitBatchSize: number
 }
 
@@ -28,7 +28,7 @@ export const DEFAULT_TUNING: WorkerTuning = {
   pollFirstMs: 2_000,
   pollMaxMs: 60_000,
   sessionIdleMs: 10 * 60_000,
-  submitBatchSize: 500,
+  submitBatchSize: 2_000,
 }
 
 /** The worker's shared parts. */

@@ -13,6 +13,7 @@ import { KsefClientPool } from '../ksef/clients.ts'
 import { QUEUES } from '../queue/queues.ts'
 import { deliverWebhook, type WebhookJob } from '../webhooks/deliver.ts'
 import { closeSessionsHandler, stuckHandler } from './chores.ts'
+import { eachJob } from './each-job.ts'
 import { DEFAULT_TUNING, type WorkerEnv, type WorkerTuning } from './env.ts'
 import { incomingHandler } from './incoming.ts'
 import { OnlineSessions } from './online-sessions.ts'
@@ -75,6 +76,12 @@ export async function startWorker(context: PipelineContext, options: WorkerOptio
     tuning: { ...DEFAULT_TUNING, ...options.tuning },
   }
   const polling = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 }
+  // Per-invoice queues fetch in batches and keep fetching while batches come back full (see each-job.ts).
+  const perJob = { ...polling, batchSize: 16, perJobResults: true, burstWhenBatchFull: true }
+  const one =
+    <J>(handler: (jobs: J[]) => Promise<unknown>) =>
+    (job: J) =>
+      handler([job])
   const { boss } = context
   const registrations: [string, Promise<string>][] = []
   const work = ((name: string, ...rest: unknown[]) => {
@@ -94,17 +101,19 @@ export async function startWorker(context: PipelineContext, options: WorkerOptio
       },
       submitHandler(env),
     ),
-    work(QUEUES.pollSession, { ...polling, localConcurrency: 4 }, pollHandler(env)),
-    work(QUEUES.upo, { ...polling, localConcurrency: 4 }, upoHandler(env)),
-    work(QUEUES.reconcileInvoice, { ...polling, localConcurrency: 2 }, reconcileInvoiceHandler(env)),
-    work(QUEUES.writeBack, { ...polling, localConcurrency: 2 }, writeBackHandler(env)),
+    work(QUEUES.pollSession, perJob, eachJob(one(pollHandler(env)), 4)),
+    work(QUEUES.upo, perJob, eachJob(one(upoHandler(env)), 8)),
+    work(QUEUES.reconcileInvoice, perJob, eachJob(one(reconcileInvoiceHandler(env)), 4)),
+    work(QUEUES.writeBack, { ...perJob, includeMetadata: true }, eachJob(one(writeBackHandler(env)), 4)),
     work(QUEUES.reconcileTenant, polling, reconcileTenantHandler(env)),
     work(QUEUES.incoming, polling, incomingHandler(env)),
     work(QUEUES.closeSessions, polling, closeSessionsHandler(env)),
     work(QUEUES.stuck, polling, stuckHandler(env)),
-    work(QUEUES.webhook, { ...polling, localConcurrency: 4 }, async ([job]: Job<WebhookJob>[]) => {
-      if (job) await deliverWebhook(context, job.data)
-    }),
+    work(
+      QUEUES.webhook,
+      perJob,
+      eachJob((job: Job<WebhookJob>) => deliverWebhook(context, job.data), 8),
+    ),
   ])
   if (options.schedules ?? true) {
     for (const [name, cron] of SCHEDULES) await boss.schedule(name, cron, {}, { tz: 'Europe/Warsaw' })
