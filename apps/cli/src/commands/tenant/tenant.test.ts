@@ -1,41 +1,18 @@
-import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { generateMasterKey, getSecret, masterKeyRing, openDatabase, verifyApiKey } from '@ksef-hub/pipeline'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../cli.ts'
 import { captureIo } from '../../io.ts'
-
-const SERVER = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-
-/** A fresh PostgreSQL database for this file (the CLI migrates it on first use). */
-async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `ksef_hub_cli_${randomBytes(5).toString('hex')}`
-  const admin = new pg.Client({ connectionString: SERVER })
-  await admin.connect()
-  await admin.query(`create database ${name}`)
-  await admin.end()
-  const url = new URL(SERVER)
-  url.pathname = `/${name}`
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: SERVER })
-      await client.connect()
-      await client.query(`drop database if exists ${name} with (force)`)
-      await client.end()
-    },
-  }
-}
+import { type FreshDatabase, freshDatabase } from '../../testing/fresh-database.ts'
 
 describe('ksef-hub tenant (PostgreSQL via DATABASE_URL)', () => {
-  let database: Awaited<ReturnType<typeof freshDatabase>>
+  let database: FreshDatabase
   let env: Record<string, string>
   let dir: string
   beforeAll(async () => {
-    database = await freshDatabase()
+    database = await freshDatabase('cli')
     dir = await mkdtemp(join(tmpdir(), 'cli-tenant-'))
     env = { DATABASE_URL: database.url, KSEF_HUB_MASTER_KEY: generateMasterKey() }
   })
