@@ -61,6 +61,29 @@ describe.each(testBackends())('transitions in the database (%s)', (backend) => {
     ])
   })
 
+  it('audits the state each invoice really left when several were allowed', async () => {
+    await insert('00000000-0000-4000-8000-000000000011', 'received')
+    await insert('00000000-0000-4000-8000-000000000012', 'queued')
+    await context.db.transaction().execute((trx) =>
+      transition(trx, {
+        invoiceIds: ['00000000-0000-4000-8000-000000000011', '00000000-0000-4000-8000-000000000012'],
+        from: ['received', 'queued'],
+        to: 'sending',
+        actor: 'test',
+      }),
+    )
+    const audit = await context.db
+      .selectFrom('audit_log')
+      .select(['invoice_id', 'from_state'])
+      .where('invoice_id', 'in', ['00000000-0000-4000-8000-000000000011', '00000000-0000-4000-8000-000000000012'])
+      .orderBy('invoice_id')
+      .execute()
+    expect(audit).toEqual([
+      { invoice_id: '00000000-0000-4000-8000-000000000011', from_state: 'received' },
+      { invoice_id: '00000000-0000-4000-8000-000000000012', from_state: 'queued' },
+    ])
+  })
+
   it('refuses an illegal transition in code and explains the current state', async () => {
     await insert('00000000-0000-4000-8000-000000000003', 'queued')
     await expect(

@@ -39,13 +39,23 @@ export async function transition(trx: Transaction<Database>, request: Transition
     }
   }
   if (request.invoiceIds.length === 0) return []
+  // The rows are locked and their current state read in the same statement, so the audit names the state each
+  // invoice really left, even when several were allowed.
   const moved = await trx
+    .with('before', (db) =>
+      db
+        .selectFrom('invoices')
+        .select(['id', 'state'])
+        .where('id', 'in', request.invoiceIds)
+        .where('state', 'in', request.from)
+        .forUpdate(),
+    )
     .updateTable('invoices')
+    .from('before')
     // A state change means progress: a later stall is reported again.
     .set({ ...request.patch, state: request.to, updated_at: new Date(), stuck_alerted_at: null })
-    .where('id', 'in', request.invoiceIds)
-    .where('state', 'in', request.from)
-    .returning(['id', 'tenant_id', 'state'])
+    .whereRef('invoices.id', '=', 'before.id')
+    .returning(['invoices.id', 'invoices.tenant_id', 'before.state as from_state'])
     .execute()
   await appendAudit(
     trx,
@@ -53,7 +63,7 @@ export async function transition(trx: Transaction<Database>, request: Transition
       tenantId: row.tenant_id,
       invoiceId: row.id,
       kind: 'invoice.state',
-      fromState: request.from.length === 1 ? request.from[0] : null,
+      fromState: row.from_state,
       toState: request.to,
       actor: request.actor,
       details: request.details ?? {},
