@@ -13,10 +13,12 @@ import {
   type InvoiceState,
   putSecret,
   QUEUES,
+  type QueueName,
   type RunningWorker,
   type SubmitRequest,
   startWorker,
   submitInvoice,
+  submitInvoicesBulk,
   type TenantSettings,
   type WorkerOptions,
 } from '@ksef-hub/pipeline'
@@ -29,6 +31,8 @@ export interface HubTenant {
   readonly nip: string
   /** Submits a typical invoice of this tenant with a fresh number (or the given one). */
   submit(number?: string, extra?: Partial<SubmitRequest>): Promise<string>
+  /** Submits `count` typical invoices in one bulk request (one transaction): the worker finds them as one backlog. */
+  submitMany(count: number): Promise<string[]>
 }
 
 /** What the simulator received of one invoice (by its number). */
@@ -49,20 +53,36 @@ export interface Hub {
   readonly workerOptions: WorkerOptions
   /** Starts the worker of a hub started `paused` (no-op otherwise). */
   resume(): Promise<void>
+  /** Stops the worker (waiting for its running jobs), e.g. to let a backlog build up; `resume()` restarts it. */
+  pause(): Promise<void>
   readonly tenantId: string
   readonly nip: string
   /** Submits a typical invoice with a fresh number (or the given one). */
   submit(number?: string, extra?: Partial<SubmitRequest>): Promise<string>
+  /** Submits `count` typical invoices in one bulk request (one transaction): the worker finds them as one backlog. */
+  submitMany(count: number): Promise<string[]>
   /** Waits until every given invoice is in one of the states. */
   waitFor(ids: readonly string[], states: readonly InvoiceState[], timeoutMs?: number): Promise<void>
   /** What the simulator received, by invoice number. */
   received(): Promise<Map<string, ReceivedInvoice>>
+  /** The status of every arrival of a document (by the hash of its bytes), however KSeF filed it. */
+  arrivals(hash: string): Promise<number[]>
   /** Injects a fault into the simulator (see its README). */
   fault(spec: { kind: string; seconds?: number; count?: number; path?: string }): Promise<void>
+  /** The faults still in force (a fault with a `count` leaves once it has hit that many times). */
+  activeFaults(): Promise<{ kind: string; remaining?: number }[]>
   /** Adds another tenant (own NIP and KSeF token) served by the same worker. */
   addTenant(options?: { settings?: Partial<TenantSettings>; nip?: string }): Promise<HubTenant>
   /** Moves the hub's clock (`context.now()`, what chores and reconciliation read) forward; the simulator's stays. */
   advanceClock(ms: number): void
+  /**
+   * Changes a queue's retry options for the jobs created from now on, and primes pg-boss's queue cache again
+   * (an evicted entry, filled inside an intake transaction, would wait forever on PGlite's one connection).
+   */
+  tuneQueue(
+    name: QueueName,
+    options: { retryLimit?: number; retryDelay?: number; retryBackoff?: boolean },
+  ): Promise<void>
   close(): Promise<void>
 }
 
@@ -72,7 +92,8 @@ let counter = 0
 function randomNip(): string {
   for (;;) {
     const nip = completeNip(String(100_000_000 + Math.floor(Math.random() * 800_000_000)))
-    if (nip) return nip
+    // The FA(3) pattern also refuses "00" in the second and third digit.
+    if (nip && /^[1-9]((\d[1-9])|([1-9]\d))\d{7}$/.test(nip)) return nip
   }
 }
 
@@ -105,6 +126,8 @@ export async function startHub(
   // Production retry delays (10 s and more, doubling) would make every retried job wait far past a test's time.
   for (const name of Object.values(QUEUES)) {
     await context.boss.updateQueue(name, { retryDelay: 1, retryBackoff: false })
+    // updateQueue evicts the queue from pg-boss's cache; a cold cache inside a PGlite transaction waits on itself.
+    await context.boss.findJobs(name, {})
   }
   const run = `${process.pid}-${Date.now().toString(36)}`
   const addTenant = async (tenantOptions: { settings?: Partial<TenantSettings>; nip?: string } = {}) => {
@@ -133,6 +156,24 @@ export async function startHub(
         const outcome = await submitInvoice(context, { tenantId, invoice, ...extra })
         return outcome.id
       },
+      async submitMany(count) {
+        const items = Array.from({ length: count }, () => {
+          counter += 1
+          return {
+            invoice: typicalInvoice({
+              sellerNip: nip,
+              number: `FV/E2E/${run}/${counter}`,
+              lines: 3,
+              issueDate: '2026-11-02',
+            }),
+          }
+        })
+        const results = await submitInvoicesBulk(context, { tenantId, items })
+        return results.map((result) => {
+          if (!result.ok) throw new Error(`bulk item ${result.index}: ${result.error.code} ${result.error.message}`)
+          return result.id
+        })
+      },
     }
     return tenant
   }
@@ -151,6 +192,28 @@ export async function startHub(
     ...(options.connectors ? { connectors: options.connectors } : {}),
     ...options.worker,
   }
+  const receivedEntries = async () => {
+    const response = await fetch(`${sim.adminUrl}/received`)
+    const body = (await response.json()) as {
+      invoices: {
+        invoiceNumber: string
+        hash: string
+        timesReceived: number
+        ksefNumber: string | null
+        status: number | { code: number }
+        receipts: { status: number | { code: number } }[]
+      }[]
+    }
+    const code = (status: number | { code: number }) => (typeof status === 'number' ? status : status.code)
+    return body.invoices.map((invoice) => ({
+      invoiceNumber: invoice.invoiceNumber,
+      hash: invoice.hash,
+      timesReceived: invoice.timesReceived,
+      ksefNumber: invoice.ksefNumber,
+      status: code(invoice.status),
+      receipts: invoice.receipts.map((receipt) => code(receipt.status)),
+    }))
+  }
   let worker = options.paused ? undefined : await startWorker(context, workerOptions)
   return {
     sim,
@@ -163,13 +226,27 @@ export async function startHub(
     async resume() {
       worker ??= await startWorker(context, workerOptions)
     },
+    async pause() {
+      const running = worker
+      worker = undefined
+      await running?.stop()
+    },
     tenantId,
     nip,
     submit: first.submit,
+    submitMany: first.submitMany,
     addTenant,
     fault: (spec) => fault(sim, spec),
+    async activeFaults() {
+      const response = await fetch(`${sim.adminUrl}/faults`)
+      return ((await response.json()) as { faults: { kind: string; remaining?: number }[] }).faults
+    },
     advanceClock(ms) {
       clockOffsetMs += ms
+    },
+    async tuneQueue(name, queueOptions) {
+      await context.boss.updateQueue(name, queueOptions)
+      await context.boss.findJobs(name, {})
     },
     async waitFor(ids, states, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs
@@ -187,28 +264,11 @@ export async function startHub(
       }
     },
     async received() {
-      const response = await fetch(`${sim.adminUrl}/received`)
-      const body = (await response.json()) as {
-        invoices: {
-          invoiceNumber: string
-          timesReceived: number
-          ksefNumber: string | null
-          status: number | { code: number }
-          receipts: { status: number | { code: number } }[]
-        }[]
-      }
-      const code = (status: number | { code: number }) => (typeof status === 'number' ? status : status.code)
-      return new Map(
-        body.invoices.map((invoice) => [
-          invoice.invoiceNumber,
-          {
-            timesReceived: invoice.timesReceived,
-            ksefNumber: invoice.ksefNumber,
-            status: code(invoice.status),
-            receipts: invoice.receipts.map((receipt) => code(receipt.status)),
-          },
-        ]),
-      )
+      return new Map((await receivedEntries()).map(({ invoiceNumber, hash: _, ...entry }) => [invoiceNumber, entry]))
+    },
+    async arrivals(hash) {
+      // An arrival KSeF could not read (or cancelled before reading, 550) is listed by its hash, not its number.
+      return (await receivedEntries()).filter((entry) => entry.hash === hash).flatMap((entry) => entry.receipts)
     },
     async close() {
       await worker?.stop()

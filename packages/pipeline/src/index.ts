@@ -88,9 +88,16 @@ export { DatabaseRateLimitStore, windowWait } from './ksef/rate-limit-store.ts'
 export { createLogger, type Logger, REDACTED_PATHS, silentLogger } from './logging/logger.ts'
 export { type DeadJob, type DeadLetters, listDeadLetters, replayDeadLetters } from './operations/dead-letters.ts'
 export {
+  OFFLINE_CERTIFICATE_SECRET,
+  type OfflineCertificateInput,
+  offlineCertificate,
+  setOfflineCertificate,
+} from './operations/offline-certificate.ts'
+export {
   latestReconciliation,
   type ReconciliationReport,
   replayDeadInvoices,
+  requestIncomingPull,
   requestReconciliation,
 } from './operations/operations.ts'
 export { invoiceQrCodes, type QrCodes } from './operations/qr-codes.ts'

@@ -8,8 +8,8 @@ import { invoiceQrLinkForHash, qrLabel } from '@ksef-hub/fa3'
 import { certificateQrLink, KSEF_ENVIRONMENTS, nipContext } from '@ksef-hub/ksef-client'
 import type { PipelineContext } from '../context.ts'
 import { getInvoice } from '../invoices/queries.ts'
-import { getSecret } from '../secrets/store.ts'
 import { getTenant } from '../tenants/tenants.ts'
+import { offlineCertificate } from './offline-certificate.ts'
 
 /** The QR links of an invoice. */
 export interface QrCodes {
@@ -41,9 +41,9 @@ export async function invoiceQrCodes(context: PipelineContext, tenantId: string,
     label: qrLabel(view.ksefNumber ?? undefined),
   }
   if (!view.offline) return { invoice, certificate: null }
-  const stored = await getSecret(context.db, context.keys, tenantId, 'ksef-offline-certificate')
+  const stored = await offlineCertificate(context, tenantId)
   if (!stored) return { invoice, certificate: null }
-  const { certificate, privateKey } = JSON.parse(stored) as { certificate: string; privateKey: string }
+  const { certificate, privateKey } = stored
   const url = certificateQrLink({
     qrBaseUrl: KSEF_ENVIRONMENTS[tenant.environment].qrBaseUrl,
     context: nipContext(tenant.nip),

@@ -55,4 +55,8 @@ export interface SessionJob {
   readonly kind: 'online' | 'batch'
   /** How many polls in a row saw no progress (drives the backoff). */
   readonly idlePolls?: number
+  /** How many of the session's invoices KSeF had finished at the last listing (a poll lists only on change). */
+  readonly finished?: number
+  /** How many of the hub's invoices in the session were still waiting after that listing. */
+  readonly waiting?: number
 }

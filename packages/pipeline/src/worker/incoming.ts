@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto'
 import { type Invoice, parseInvoiceXml } from '@ksef-hub/fa3'
 import { type InvoiceMetadata, nextIncrementalFrom } from '@ksef-hub/ksef-client'
+import { sql } from 'kysely'
 import type { Job } from 'pg-boss'
 import { emitEvents } from '../events/events.ts'
 import { QUEUES } from '../queue/queues.ts'
@@ -17,6 +18,8 @@ import type { WorkerEnv } from './env.ts'
 /** A pull request: one tenant, or (from the schedule) every tenant that is due. */
 export interface IncomingJob {
   readonly tenantId?: string
+  /** Pull even if the tenant was pulled less than 15 minutes ago (an operator's explicit request). */
+  readonly force?: boolean
 }
 
 const SUBJECT = 'Subject2'
@@ -34,7 +37,22 @@ function modelOf(bytes: Uint8Array): Invoice | null {
   }
 }
 
-async function pullTenant(env: WorkerEnv, tenantId: string): Promise<number> {
+/** Whether a tenant was pulled too recently to ask KSeF again (it asks for at most one query per 15 minutes). */
+function tooSoon(lastRunAt: Date | null | undefined, now: Date): boolean {
+  return lastRunAt !== null && lastRunAt !== undefined && now.getTime() - lastRunAt.getTime() < MIN_INTERVAL_MS
+}
+
+/**
+ * Pulls a tenant's new purchase invoices from its high-water mark on, unless it was pulled less than 15 minutes
+ * ago (then nothing is asked of KSeF, unless `force`).
+ *
+ * @returns how many invoices were new, or `null` when the pull was skipped as too soon
+ * @example
+ * ```ts
+ * await pullTenant(env, 'acme', { force: true })
+ * ```
+ */
+async function pullTenant(env: WorkerEnv, tenantId: string, options: { force?: boolean } = {}): Promise<number | null> {
   const now = env.context.now()
   const state = await env.context.db
     .selectFrom('incoming_sync')
@@ -42,6 +60,10 @@ async function pullTenant(env: WorkerEnv, tenantId: string): Promise<number> {
     .where('tenant_id', '=', tenantId)
     .where('subject_type', '=', SUBJECT)
     .executeTakeFirst()
+  if (!options.force && tooSoon(state?.last_run_at, now)) {
+    env.context.logger.info({ tenantId }, 'incoming pull skipped: the last one was less than 15 minutes ago')
+    return null
+  }
   const from = state?.high_water_mark ?? new Date(now.getTime() - FIRST_LOOKBACK_MS)
   const tc = await env.pool.forTenant(tenantId)
   const contents = await tc.client.exportInvoices({
@@ -105,9 +127,11 @@ async function pullTenant(env: WorkerEnv, tenantId: string): Promise<number> {
       .insertInto('incoming_sync')
       .values({ tenant_id: tenantId, subject_type: SUBJECT, high_water_mark: highWaterMark, last_run_at: now })
       .onConflict((conflict) =>
-        conflict
-          .columns(['tenant_id', 'subject_type'])
-          .doUpdateSet({ high_water_mark: highWaterMark, last_run_at: now }),
+        conflict.columns(['tenant_id', 'subject_type']).doUpdateSet({
+          // Two pulls overlapping (a forced one and the schedule's): the one finishing last must not move it back.
+          high_water_mark: sql<Date>`greatest(incoming_sync.high_water_mark, excluded.high_water_mark)`,
+          last_run_at: now,
+        }),
       )
       .execute()
     return fresh.length
@@ -126,10 +150,10 @@ export function incomingHandler(env: WorkerEnv): (jobs: Job<IncomingJob>[]) => P
   return async ([job]) => {
     if (!job) return
     if (job.data.tenantId) {
-      await pullTenant(env, job.data.tenantId)
+      await pullTenant(env, job.data.tenantId, { force: job.data.force ?? false })
       return
     }
-    const now = env.context.now().getTime()
+    const now = env.context.now()
     for (const tenant of await listTenants(env.context.db)) {
       if (tenant.disabled || !tenant.settings.pullIncoming) continue
       const state = await env.context.db
@@ -138,7 +162,7 @@ export function incomingHandler(env: WorkerEnv): (jobs: Job<IncomingJob>[]) => P
         .where('tenant_id', '=', tenant.id)
         .where('subject_type', '=', SUBJECT)
         .executeTakeFirst()
-      if (state?.last_run_at && now - state.last_run_at.getTime() < MIN_INTERVAL_MS) continue
+      if (tooSoon(state?.last_run_at, now)) continue
       await env.context.boss.send(
         QUEUES.incoming,
         { tenantId: tenant.id },

@@ -68,7 +68,17 @@ export class OnlineSessions {
     const now = this.#context.now()
     const usable = (validUntil: Date) => validUntil.getTime() - now.getTime() > VALIDITY_MARGIN_MS
     const cached = this.#cache.get(tenant.id)
-    if (cached && !cached.closed && usable(cached.validUntil)) return cached
+    if (cached && !cached.closed && usable(cached.validUntil)) {
+      // Another worker may have closed it (idle chore) or retired it: the database says whether it is still open.
+      const current = await this.#context.db
+        .selectFrom('ksef_sessions')
+        .select('status')
+        .where('reference_number', '=', cached.referenceNumber)
+        .executeTakeFirst()
+      if (current?.status === 'open') return cached
+      cached.retire()
+      this.#cache.delete(tenant.id)
+    }
     const row = await this.#context.db
       .selectFrom('ksef_sessions')
       .select(['reference_number', 'valid_until', 'key_material'])

@@ -16,6 +16,9 @@ import { applyInvoiceStatus, requeue } from './outcomes.ts'
 // result of its own was not registered.
 const BATCH_FAILED = new Set([405, 415, 420, 430, 435, 440, 500])
 
+// Idle polls between listings that are made even though the session's counts did not move.
+const LIST_AT_LEAST_EVERY = 5
+
 /**
  * The delay before the next poll: the first interval while invoices finish, doubling per idle poll up to the
  * longest.
@@ -50,8 +53,24 @@ export function pollHandler(env: WorkerEnv): (jobs: Job<SessionJob>[]) => Promis
     if (waiting.length === 0) return
     const tc = await env.pool.forTenant(tenantId)
     const session = await tc.client.getSessionStatus(sessionRef)
-    const results = await tc.client.sessionInvoiceResults(sessionRef)
     await env.breaker.success(tc.scope)
+    const sessionFailed = kind === 'batch' && BATCH_FAILED.has(session.status.code)
+    // The listing costs two calls of KSeF's tightest budget (20 a minute per context); the session status (120 a
+    // minute) tells whether any invoice finished since the last look. Nothing finished: nothing to list.
+    // Every few idle polls it lists anyway, should a count and the hub's records ever disagree.
+    const finished = finishedCount(session)
+    const idle = job.data.idlePolls ?? 0
+    if (
+      finished !== undefined &&
+      finished === job.data.finished &&
+      waiting.length === job.data.waiting &&
+      !sessionFailed &&
+      idle % LIST_AT_LEAST_EVERY !== LIST_AT_LEAST_EVERY - 1
+    ) {
+      await pollAgain(env, { ...job.data, idlePolls: (job.data.idlePolls ?? 0) + 1 })
+      return
+    }
+    const results = await tc.client.sessionInvoiceResults(sessionRef)
     const byRef = new Map<string, SessionInvoiceStatus>()
     const byHash = new Map<string, SessionInvoiceStatus>()
     for (const result of results) {
@@ -60,7 +79,6 @@ export function pollHandler(env: WorkerEnv): (jobs: Job<SessionJob>[]) => Promis
     }
     let progress = 0
     let unresolved = 0
-    const sessionFailed = kind === 'batch' && BATCH_FAILED.has(session.status.code)
     for (const invoice of waiting) {
       const result =
         (invoice.ksef_invoice_ref ? byRef.get(invoice.ksef_invoice_ref) : undefined) ??
@@ -92,14 +110,31 @@ export function pollHandler(env: WorkerEnv): (jobs: Job<SessionJob>[]) => Promis
     }
     if (unresolved === 0) return
     const idlePolls = progress > 0 ? 0 : (job.data.idlePolls ?? 0) + 1
-    const next: SessionJob = { ...job.data, idlePolls }
-    await env.context.db.transaction().execute((trx) =>
-      env.context.boss.send(QUEUES.pollSession, next, {
-        ...inTransaction(trx),
-        singletonKey: sessionRef,
-        startAfter: new Date(Date.now() + nextPollMs(env.tuning, idlePolls)),
-        group: { id: tenantId },
-      }),
-    )
+    await pollAgain(env, {
+      ...job.data,
+      idlePolls,
+      ...(finished !== undefined ? { finished, waiting: unresolved } : {}),
+    })
   }
+}
+
+/** How many of the session's invoices KSeF has finished (accepted or failed), when its status says. */
+function finishedCount(session: {
+  successfulInvoiceCount?: number | null
+  failedInvoiceCount?: number | null
+}): number | undefined {
+  const { successfulInvoiceCount: ok, failedInvoiceCount: failed } = session
+  if (ok === undefined || ok === null || failed === undefined || failed === null) return undefined
+  return ok + failed
+}
+
+async function pollAgain(env: WorkerEnv, next: SessionJob): Promise<void> {
+  await env.context.db.transaction().execute((trx) =>
+    env.context.boss.send(QUEUES.pollSession, next, {
+      ...inTransaction(trx),
+      singletonKey: next.sessionRef,
+      startAfter: new Date(Date.now() + nextPollMs(env.tuning, next.idlePolls ?? 0)),
+      group: { id: next.tenantId },
+    }),
+  )
 }

@@ -33,7 +33,7 @@ async function reconcileTenant(env: WorkerEnv, tenantId: string, days: number): 
   )
   const local = await env.context.db
     .selectFrom('invoices')
-    .select(['id', 'state', 'invoice_number', 'invoice_type', 'ksef_number', 'updated_at', 'created_at'])
+    .select(['id', 'state', 'invoice_number', 'invoice_type', 'ksef_number', 'updated_at', 'created_at', 'accepted_at'])
     .where('tenant_id', '=', tenantId)
     .where('created_at', '>=', new Date(from.getTime() - 24 * 3600_000))
     .execute()
@@ -96,7 +96,9 @@ async function reconcileTenant(env: WorkerEnv, tenantId: string, days: number): 
   }
   if (ksef.complete) {
     for (const row of local) {
-      if (row.ksef_number && !inKsef.has(row.ksef_number) && row.created_at >= from) {
+      // Numbered only just now, KSeF's answer above (asked before the hub's rows were read) may predate it.
+      const numberedAt = row.accepted_at ?? row.updated_at
+      if (row.ksef_number && !inKsef.has(row.ksef_number) && row.created_at >= from && settled(numberedAt)) {
         findings.push({
           kind: 'here_missing_in_ksef',
           invoiceId: row.id,

@@ -72,7 +72,8 @@ export async function storeUpo(
     invoiceIds: [target.id],
     from: ['accepted'],
     to: 'confirmed',
-    patch: { confirmed_at: env.context.now(), ...(writeBack ? { writeback_state: 'pending' } : {}) },
+    // Intake marks every connector's invoice `pending`; without that connector here nothing would ever settle it.
+    patch: { confirmed_at: env.context.now(), writeback_state: writeBack ? 'pending' : 'none' },
     actor: 'worker',
     details: { ksefNumber: target.ksef_number, upoSha256: upo.sha256 },
   })

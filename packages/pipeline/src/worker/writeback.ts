@@ -6,7 +6,7 @@
  * @module
  */
 import { isConnectorError, type WriteBackOutcome } from '@ksef-hub/connector-sdk'
-import type { Job } from 'pg-boss'
+import type { JobWithMetadata } from 'pg-boss'
 import { appendAudit } from '../audit/audit.ts'
 import { getSecret, secretNames } from '../secrets/store.ts'
 import { getTenant } from '../tenants/tenants.ts'
@@ -31,15 +31,43 @@ async function connectorSecrets(
   return secrets
 }
 
+/** Settles a write-back as failed, with the reason the tenant sees on the invoice. */
+async function markFailed(
+  env: WorkerEnv,
+  invoice: { id: string; tenant_id: string },
+  connectorId: string,
+  reason: string,
+  details: Record<string, unknown>,
+): Promise<void> {
+  await env.context.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('invoices')
+      .set({ writeback_state: 'failed', writeback_error: reason.slice(0, 1000) })
+      .where('id', '=', invoice.id)
+      .where('writeback_state', '<>', 'done')
+      .execute()
+    await appendAudit(trx, {
+      tenantId: invoice.tenant_id,
+      invoiceId: invoice.id,
+      kind: 'writeback.failed',
+      actor: 'worker',
+      details: { connector: connectorId, reason, ...details },
+    })
+  })
+}
+
 /**
- * The handler of the write-back queue.
+ * The handler of the write-back queue (registered with `includeMetadata`, so the last attempt is known). A
+ * connector's permanent failure settles the write-back as `failed` at once; a transient one is retried with the
+ * queue's backoff, and the last failed attempt settles it as `failed` too while its job goes to the dead-letter
+ * queue, from which a replay tries again.
  *
  * @example
  * ```ts
- * await boss.work(QUEUES.writeBack, writeBackHandler(env))
+ * await boss.work(QUEUES.writeBack, { includeMetadata: true }, writeBackHandler(env))
  * ```
  */
-export function writeBackHandler(env: WorkerEnv): (jobs: Job<InvoiceJob>[]) => Promise<void> {
+export function writeBackHandler(env: WorkerEnv): (jobs: JobWithMetadata<InvoiceJob>[]) => Promise<void> {
   return async ([job]) => {
     if (!job) return
     const invoice = await env.context.db
@@ -59,7 +87,9 @@ export function writeBackHandler(env: WorkerEnv): (jobs: Job<InvoiceJob>[]) => P
       ])
       .where('id', '=', job.data.invoiceId)
       .executeTakeFirst()
-    if (invoice?.state !== 'confirmed' || invoice.writeback_state !== 'pending' || !invoice.ksef_number) return
+    // `failed` is written back again only when a job asks for it (a replayed dead letter); `done` never is.
+    if (invoice?.state !== 'confirmed' || !invoice.ksef_number) return
+    if (invoice.writeback_state !== 'pending' && invoice.writeback_state !== 'failed') return
     const connector = env.connectors.get(invoice.source)
     const tenant = await getTenant(env.context.db, invoice.tenant_id)
     const settings = tenant.settings.connectors[invoice.source]
@@ -77,15 +107,30 @@ export function writeBackHandler(env: WorkerEnv): (jobs: Job<InvoiceJob>[]) => P
       .where('invoice_id', '=', invoice.id)
       .executeTakeFirstOrThrow()
     const logger = env.context.logger.child({ tenantId: tenant.id, connector: connector.id })
+    const config = connector.configSchema.safeParse(settings.config)
+    const secrets = connector.secretsSchema.safeParse(await connectorSecrets(env, tenant.id, connector.id))
+    if (!config.success || !secrets.success) {
+      // Retrying cannot help: a person must fix the tenant's connector settings or secrets.
+      const what = config.success ? 'secrets' : 'configuration'
+      await markFailed(env, invoice, connector.id, `the ${connector.id} connector's ${what} is invalid`, {})
+      return
+    }
     const instance = connector.create({
       tenantId: tenant.id,
-      config: connector.configSchema.parse(settings.config),
-      secrets: connector.secretsSchema.parse(await connectorSecrets(env, tenant.id, connector.id)),
+      config: config.data,
+      secrets: secrets.data,
       fetch: timedFetch(30_000),
       logger,
       signal: job.signal,
     })
-    if (!instance.writeBack) return
+    if (!instance.writeBack) {
+      await env.context.db
+        .updateTable('invoices')
+        .set({ writeback_state: 'none' })
+        .where('id', '=', invoice.id)
+        .execute()
+      return
+    }
     const issueDate =
       typeof invoice.issue_date === 'string'
         ? invoice.issue_date
@@ -108,23 +153,20 @@ export function writeBackHandler(env: WorkerEnv): (jobs: Job<InvoiceJob>[]) => P
         },
       )
     } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      const kind = isConnectorError(error) ? error.kind : 'unexpected'
       if (isConnectorError(error) && !error.retryable) {
-        await env.context.db.transaction().execute(async (trx) => {
-          await trx
-            .updateTable('invoices')
-            .set({ writeback_state: 'failed', writeback_error: error.message.slice(0, 1000) })
-            .where('id', '=', invoice.id)
-            .execute()
-          await appendAudit(trx, {
-            tenantId: tenant.id,
-            invoiceId: invoice.id,
-            kind: 'writeback.failed',
-            actor: 'worker',
-            details: { connector: connector.id, kind: error.kind, message: error.message },
-          })
-        })
+        await markFailed(env, invoice, connector.id, message, { kind })
         return
       }
+      if (job.retryCount >= job.retryLimit) {
+        const attempts = job.retryCount + 1
+        await markFailed(env, invoice, connector.id, `gave up after ${attempts} attempts: ${message}`, {
+          kind,
+          attempts,
+        })
+      }
+      // pg-boss retries with backoff; past the last retry the job lands in the dead-letter queue for a replay.
       throw error
     }
     await env.context.db.transaction().execute(async (trx) => {

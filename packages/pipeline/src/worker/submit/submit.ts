@@ -31,6 +31,15 @@ async function defer(env: WorkerEnv, tenantId: string, jobs: readonly Job[], ret
   const offline =
     tenant.settings.offlinePolicy === 'offline' &&
     (await getSecret(env.context.db, env.context.keys, tenantId, 'ksef-offline-certificate')) !== undefined
+  if (offline) {
+    // Invoices taken in without the full checks (the API's fast path) have no XML yet: checked now, they are
+    // issued offline at once rather than after the breaker's next probe (up to its longest cool-down).
+    await claimInvoices(
+      env,
+      tenantId,
+      jobs.map((job) => job.data.invoiceId),
+    )
+  }
   await env.context.db.transaction().execute(async (trx) => {
     if (offline) {
       // By the tenant's policy the invoices are issued in offline mode now (QR codes I and II) and sent later.
@@ -84,11 +93,21 @@ async function submitForTenant(env: WorkerEnv, tenantId: string, jobs: readonly 
   }
   const busy = new Set(claimed.busy)
   const results: JobResult[] = []
+  const again: Job[] = []
   for (const job of jobs) {
     const outcome = outcomes.get(job.data.invoiceId)
-    if (busy.has(job.data.invoiceId) || outcome === 'retry') results.push(await retryOrPark(env, job))
+    if (outcome === 'retry') again.push(job)
+    else if (busy.has(job.data.invoiceId)) results.push(await retryOrPark(env, job))
     else results.push({ id: job.id, status: 'completed', output: { outcome: outcome ?? 'nothing to do' } })
   }
+  if (again.length === 0) return results
+  // The send failed and the breaker opened (or a probe failed): KSeF is down, not these invoices wrong. They wait
+  // for the next probe as deferred jobs; spending their retries would park them as dead during a long outage.
+  const breaker = await env.breaker.state(tc.scope)
+  if (breaker.state !== 'closed' && breaker.retryAt && breaker.retryAt > env.context.now()) {
+    return [...results, ...(await defer(env, tenantId, again, breaker.retryAt))]
+  }
+  for (const job of again) results.push(await retryOrPark(env, job))
   return results
 }
 

@@ -1,0 +1,41 @@
+import { testBackends } from '@ksef-hub/pipeline/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expectConfirmedOnce } from './expectations.ts'
+import { type Hub, startHub } from './hub.ts'
+
+describe.each(testBackends())('a backlog goes by batch session, a trickle online (%s)', (backend) => {
+  let hub: Hub
+  beforeAll(async () => {
+    // Paused: the backlog builds up before the worker looks, as after a restart or a burst from an ERP.
+    hub = await startHub(backend, { settings: { batchThreshold: 5 }, paused: true })
+  }, 60_000)
+  afterAll(() => hub?.close())
+
+  it('sends a backlog of 30 in one batch session and confirms each with its UPO', async () => {
+    const ids: string[] = []
+    for (let i = 0; i < 30; i++) ids.push(await hub.submit())
+    await hub.resume()
+    await hub.waitFor(ids, ['confirmed'], 45_000)
+    const rows = await expectConfirmedOnce(hub, ids)
+    expect(new Set(rows.map((row) => row.session_kind))).toEqual(new Set(['batch']))
+    expect(new Set(rows.map((row) => row.ksef_session_ref)).size).toBe(1)
+    const sessions = await hub.context.db
+      .selectFrom('ksef_sessions')
+      .select(['reference_number', 'kind', 'status'])
+      .where('reference_number', '=', rows[0]?.ksef_session_ref as string)
+      .execute()
+    expect(sessions).toEqual([expect.objectContaining({ kind: 'batch', status: 'processed' })])
+  }, 60_000)
+
+  it('sends the trickle that follows online', async () => {
+    const ids: string[] = []
+    for (let i = 0; i < 2; i++) {
+      ids.push(await hub.submit())
+      // One at a time, as an ERP does during the day: each is alone in the queue when the worker looks.
+      await hub.waitFor(ids, ['sent', 'accepted', 'confirmed'])
+    }
+    await hub.waitFor(ids, ['confirmed'])
+    const rows = await expectConfirmedOnce(hub, ids)
+    expect(rows.map((row) => row.session_kind)).toEqual(['online', 'online'])
+  }, 60_000)
+})
