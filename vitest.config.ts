@@ -9,19 +9,42 @@ const roots = ['packages', 'apps', 'plugins']
   .concat('test')
   .filter((root) => existsSync(join(root, 'package.json')))
 
+// Most test files wait on I/O (a simulator, a database, a worker's next poll), so more files run at once than
+// there are cores. The chaos tests run real processes flat out and kill them on a schedule: they run last, one at
+// a time, with the machine to themselves.
+const CONCURRENT_FILES = 3
+const CHAOS = 'chaos/**/*.test.ts'
+
+const project = (root: string) => {
+  const globalSetup = existsSync(join(root, 'vitest.global-setup.ts'))
+    ? { globalSetup: ['vitest.global-setup.ts'] }
+    : {}
+  const base = { root, exclude: ['**/node_modules/**'], ...globalSetup }
+  if (root !== 'test') {
+    return [{ extends: true, test: { name: root, include: ['**/*.test.ts'], maxWorkers: CONCURRENT_FILES, ...base } }]
+  }
+  return [
+    {
+      extends: true,
+      test: {
+        name: 'test',
+        include: ['**/*.test.ts'],
+        ...base,
+        exclude: [...base.exclude, CHAOS],
+        maxWorkers: CONCURRENT_FILES,
+      },
+    },
+    {
+      extends: true,
+      test: { name: 'test/chaos', include: [CHAOS], ...base, maxWorkers: 1, sequence: { groupOrder: 1 } },
+    },
+  ]
+}
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    projects: roots.map((root) => ({
-      extends: true,
-      test: {
-        name: root,
-        root,
-        include: ['**/*.test.ts'],
-        exclude: ['**/node_modules/**'],
-        ...(existsSync(join(root, 'vitest.global-setup.ts')) ? { globalSetup: ['vitest.global-setup.ts'] } : {}),
-      },
-    })),
+    projects: roots.flatMap(project),
   },
 })

@@ -11,20 +11,23 @@ describe.each(testBackends())('a backlog goes by batch session, a trickle online
   }, 60_000)
   afterAll(() => hub?.close())
 
-  it('sends a backlog of 30 in one batch session and confirms each with its UPO', async () => {
+  it('sends a backlog of 30 by batch session and confirms each with its UPO', async () => {
     const ids: string[] = []
     for (let i = 0; i < 30; i++) ids.push(await hub.submit())
     await hub.resume()
     await hub.waitFor(ids, ['confirmed'], 45_000)
     const rows = await expectConfirmedOnce(hub, ids)
     expect(new Set(rows.map((row) => row.session_kind))).toEqual(new Set(['batch']))
-    expect(new Set(rows.map((row) => row.ksef_session_ref)).size).toBe(1)
+    // The worker's two submit fetchers may split the backlog between them (on PostgreSQL they fetch at once):
+    // one batch session each at most, never one per invoice.
+    const refs = [...new Set(rows.map((row) => row.ksef_session_ref as string))]
+    expect(refs.length).toBeLessThanOrEqual(2)
     const sessions = await hub.context.db
       .selectFrom('ksef_sessions')
       .select(['reference_number', 'kind', 'status'])
-      .where('reference_number', '=', rows[0]?.ksef_session_ref as string)
+      .where('reference_number', 'in', refs)
       .execute()
-    expect(sessions).toEqual([expect.objectContaining({ kind: 'batch', status: 'processed' })])
+    expect(sessions).toEqual(refs.map(() => expect.objectContaining({ kind: 'batch', status: 'processed' })))
   }, 60_000)
 
   it('sends the trickle that follows online', async () => {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { completeNip } from '@ksef-hub/fa3'
+import { randomNip } from '@ksef-hub/fa3/testing'
 import { createKsefClient, nipContext } from '@ksef-hub/ksef-client'
 import { sampleInvoice } from '@ksef-hub/ksef-client/testing'
 import { issueToken, POLL } from '../ksef-client/simulator.ts'
@@ -37,12 +37,7 @@ export async function sendDirect(hub: Hub, number: string): Promise<{ ksefNumber
 }
 
 /** A random valid NIP of another seller. */
-export function otherNip(): string {
-  for (;;) {
-    const nip = completeNip(String(100_000_000 + Math.floor(Math.random() * 800_000_000)))
-    if (nip) return nip
-  }
-}
+export const otherNip = randomNip
 
 /**
  * Has another seller issue a purchase invoice to the hub's tenant, or to `buyerNip` (stored in KSeF as accepted, through the

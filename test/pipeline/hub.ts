@@ -5,8 +5,7 @@
  * @module
  */
 import type { ConnectorDefinition } from '@ksef-hub/connector-sdk'
-import { completeNip } from '@ksef-hub/fa3'
-import { typicalInvoice } from '@ksef-hub/fa3/testing'
+import { randomNip, typicalInvoice } from '@ksef-hub/fa3/testing'
 import { startSimulator } from '@ksef-hub/ksef-simulator'
 import {
   createTenant,
@@ -87,15 +86,6 @@ export interface Hub {
 }
 
 let counter = 0
-
-/** A random valid NIP (a prefix whose check digit would be 10 has none, so draw again). */
-function randomNip(): string {
-  for (;;) {
-    const nip = completeNip(String(100_000_000 + Math.floor(Math.random() * 800_000_000)))
-    // The FA(3) pattern also refuses "00" in the second and third digit.
-    if (nip && /^[1-9]((\d[1-9])|([1-9]\d))\d{7}$/.test(nip)) return nip
-  }
-}
 
 /**
  * Starts a hub on a backend.

@@ -1,6 +1,9 @@
+import { createKsefClient, isKsefError, nipContext } from '@ksef-hub/ksef-client'
+import { sampleInvoice } from '@ksef-hub/ksef-client/testing'
 import { QUEUES, startWorker } from '@ksef-hub/pipeline'
 import { testBackends } from '@ksef-hub/pipeline/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { clearFaults, issueToken } from '../ksef-client/simulator.ts'
 import { expectConfirmedOnce, expectNeverIn, statesOf } from './expectations.ts'
 import { type Hub, startHub } from './hub.ts'
 
@@ -60,6 +63,47 @@ describe.each(testBackends())('online sessions closed behind a worker, and a cra
     await hub.resume()
     await hub.waitFor([id], ['confirmed'])
     await expectConfirmedOnce(hub, [id])
+    expect(await statesOf(hub, id)).toEqual([
+      'queued',
+      'ambiguous',
+      'queued',
+      'sending',
+      'sent',
+      'accepted',
+      'confirmed',
+    ])
+  }, 60_000)
+
+  it('a batch whose worker died before its part was uploaded goes again at once, not after the upload window', async () => {
+    await hub.pause()
+    const id = await hub.submit()
+    // The dead worker's batch session: opened in KSeF, its part never uploaded (the upload fails here; a SIGKILL
+    // in the chaos test does the same). KSeF would cancel it only after its upload window, 20 minutes a part.
+    const client = createKsefClient({
+      environment: { baseUrl: hub.sim.url },
+      context: nipContext(hub.nip),
+      credentials: { kind: 'token', token: await issueToken(hub.sim, hub.nip) },
+      auth: { pollIntervalMs: 50 },
+      retry: { baseDelayMs: 50, maxAttempts: 1 },
+    })
+    await hub.fault({ kind: 'outage', path: '^/storage/batch/' })
+    const bytes = sampleInvoice({ sellerNip: hub.nip, number: `FV/DEAD/${Date.now()}` })
+    const refused = await client.sendBatch([{ fileName: 'dead.xml', bytes }]).then(
+      () => undefined,
+      (error: unknown) => error,
+    )
+    await clearFaults(hub.sim)
+    const sessionRef = isKsefError(refused) ? refused.referenceNumber : undefined
+    expect(sessionRef).toBeDefined()
+    await hub.context.db
+      .updateTable('invoices')
+      .set({ state: 'sending', ksef_session_ref: sessionRef as string, session_kind: 'batch' })
+      .where('id', '=', id)
+      .execute()
+    await hub.resume()
+    await hub.waitFor([id], ['confirmed'], 30_000)
+    const [row] = await expectConfirmedOnce(hub, [id])
+    expect(row?.ksef_session_ref).not.toBe(sessionRef)
     expect(await statesOf(hub, id)).toEqual([
       'queued',
       'ambiguous',

@@ -40,6 +40,7 @@ export async function openPipeline(
   const database = await openDatabase({
     ...databaseConfigOf(config),
     ...(options.poolSize ? { poolSize: options.poolSize } : {}),
+    onError: (error) => logger.warn({ err: { message: error.message } }, 'database connection lost; reconnecting'),
   })
   let boss: Awaited<ReturnType<typeof startBoss>>
   try {

@@ -22,6 +22,11 @@ export interface DatabaseConfig {
   readonly poolSize?: number
   /** Apply migrations when opening (default `true`). */
   readonly migrate?: boolean
+  /**
+   * Told when an idle pooled connection fails (PostgreSQL restarted, the connection was terminated). The pool
+   * drops that connection and opens a new one when needed; without a listener the error would end the process.
+   */
+  readonly onError?: (error: Error) => void
 }
 
 /** An open database. */
@@ -59,6 +64,7 @@ export async function openDatabase(config: DatabaseConfig = {}): Promise<HubData
       connectionTimeoutMillis: 10_000,
       application_name: 'ksef-hub',
     })
+    pool.on('error', (error) => config.onError?.(error))
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new WithSchemaPlugin('hub')] })
     database = {
       db,

@@ -1,11 +1,11 @@
 /**
  * Status polling per KSeF session: one listing of the session's invoices settles all of them (KSeF allows
- * 1,200 single-invoice status reads an hour but pages of 1,000 on a listing). The next poll comes soon while
- * invoices keep finishing, and backs off while nothing moves.
+ * 1,200 single-invoice status reads an hour but pages of 1,000 on a listing); a few invoices are asked about one
+ * by one. The next poll comes soon while invoices keep finishing, and backs off while nothing moves.
  *
  * @module
  */
-import type { SessionInvoiceStatus } from '@ksef-hub/ksef-client'
+import type { KsefClient, SessionInvoiceStatus } from '@ksef-hub/ksef-client'
 import type { Job } from 'pg-boss'
 import { inTransaction } from '../queue/boss.ts'
 import { QUEUES } from '../queue/queues.ts'
@@ -18,6 +18,24 @@ const BATCH_FAILED = new Set([405, 415, 420, 430, 435, 440, 500])
 
 // Idle polls between listings that are made even though the session's counts did not move.
 const LIST_AT_LEAST_EVERY = 5
+
+// Up to this many waiting invoices are asked about one by one (KSeF's invoice-status budget is 120 a minute per
+// context) rather than by listing the session (two calls of a 20-a-minute budget): a trickle then never waits
+// for the listing budget, which a busy minute of online sends would spend in seconds.
+const ASK_EACH_UP_TO = 4
+
+/** What KSeF says about the waiting invoices: asked one by one when they are few and all have a reference. */
+async function sessionResults(
+  client: KsefClient,
+  sessionRef: string,
+  waiting: readonly { ksef_invoice_ref: string | null }[],
+): Promise<SessionInvoiceStatus[]> {
+  const refs = waiting.map((invoice) => invoice.ksef_invoice_ref)
+  if (refs.length > ASK_EACH_UP_TO || refs.some((ref) => !ref)) return client.sessionInvoiceResults(sessionRef)
+  const results: SessionInvoiceStatus[] = []
+  for (const ref of refs as string[]) results.push(await client.getInvoiceStatus(sessionRef, ref))
+  return results
+}
 
 /**
  * The delay before the next poll: the first interval while invoices finish, doubling per idle poll up to the
@@ -70,7 +88,7 @@ export function pollHandler(env: WorkerEnv): (jobs: Job<SessionJob>[]) => Promis
       await pollAgain(env, { ...job.data, idlePolls: (job.data.idlePolls ?? 0) + 1 })
       return
     }
-    const results = await tc.client.sessionInvoiceResults(sessionRef)
+    const results = await sessionResults(tc.client, sessionRef, waiting)
     const byRef = new Map<string, SessionInvoiceStatus>()
     const byHash = new Map<string, SessionInvoiceStatus>()
     for (const result of results) {

@@ -17,6 +17,10 @@ import { applyInvoiceStatus, requeue } from './outcomes.ts'
 // Batch session codes while KSeF is still working on it.
 const BATCH_IN_PROGRESS = new Set([100, 150])
 
+// KSeF's refusals to close a batch session whose parts did not all arrive (21205: a declared part was not
+// uploaded; 21157: a part's size differs from the declared one): such a session is never processed.
+const NEVER_PROCESSED = new Set([21205, 21157])
+
 /** Thrown to have pg-boss look again later (the job's retry with backoff). */
 class NotYet extends Error {}
 
@@ -50,7 +54,25 @@ export function reconcileInvoiceHandler(env: WorkerEnv): (jobs: Job<InvoiceJob>[
         }
         if (status === 100) {
           // Opened but maybe never closed (the close failed): closing it again is harmless if it was.
-          await tc.client.closeBatchSession(sessionRef).catch(() => undefined)
+          const refused = await tc.client.closeBatchSession(sessionRef).then(
+            () => undefined,
+            (error: unknown) => error,
+          )
+          if (isKsefError(refused) && refused.ksefCode !== undefined && NEVER_PROCESSED.has(refused.ksefCode)) {
+            // The worker died before its parts were all uploaded: KSeF processes a batch only once it is closed,
+            // and this one cannot be, so none of its invoices was registered. They go back in line now rather
+            // than when KSeF cancels the session at the end of its upload window (20 minutes a part).
+            await env.context.db
+              .transaction()
+              .execute((trx) =>
+                requeue(trx, env, invoice, {
+                  reconciled: 'batch never complete',
+                  session: sessionRef,
+                  ksefCode: refused.ksefCode,
+                }),
+              )
+            return
+          }
         }
         if (BATCH_IN_PROGRESS.has(status)) throw new NotYet(`batch session ${sessionRef} is still being processed`)
       }
