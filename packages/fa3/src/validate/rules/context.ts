@@ -54,13 +54,16 @@ export function money(value: Decimal): string {
  * ```
  */
 export function warsawDay(instant: Date): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/Warsaw',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(instant)
+  return WARSAW_DAY.format(instant)
 }
+
+// Made once: a formatter per call costs ~50 µs and native (ICU) memory the garbage collector is slow to return.
+const WARSAW_DAY = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Warsaw',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+})
 
 /**
  * Builds an issue for a model path, naming the XML element too.
