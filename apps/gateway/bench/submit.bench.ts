@@ -8,7 +8,7 @@
  * default 32), BENCH_LINES (lines per
  * invoice, default 5), BENCH_BULK_SIZE (invoices per bulk request, default 1000), BENCH_ACCESS_LOG=1 (log every
  * request to /dev/null as production would to stdout), BENCH_VALIDATION=full (the single path with full validation),
- * BENCH_SKIP_BULK=1.
+ * BENCH_SKIP_BULK=1, BENCH_SKIP_SINGLE=1.
  *
  * @module
  */
@@ -205,12 +205,14 @@ async function main(): Promise<void> {
     const raw = await pgbench(url, dir)
     console.log(`pgbench single-row insert: ${raw.tps.toFixed(0)} tps (avg ${raw.latencyMs} ms, ${PG_CLIENTS} clients)`)
     const validation = process.env.BENCH_VALIDATION === 'full' ? 'full' : 'structural'
-    const single = await wrk(gateway.url, template, apiKey, `/v1/invoices?validation=${validation}`)
-    console.log(
-      `POST /v1/invoices (${validation}, ${LINES} lines, ${GATEWAYS} gateway process(es), ${template.length} B): ${single.rps.toFixed(0)} invoices/s, ` +
-        `p50 ${single.p50.toFixed(1)} ms, p90 ${single.p90.toFixed(1)} ms, p99 ${single.p99.toFixed(1)} ms, max ${single.max.toFixed(1)} ms, ` +
-        `non-2xx ${single.non2xx}, ${CONNECTIONS} connections; ratio to pgbench ${(single.rps / raw.tps).toFixed(2)}`,
-    )
+    if (!process.env.BENCH_SKIP_SINGLE) {
+      const single = await wrk(gateway.url, template, apiKey, `/v1/invoices?validation=${validation}`)
+      console.log(
+        `POST /v1/invoices (${validation}, ${LINES} lines, ${GATEWAYS} gateway process(es), ${template.length} B): ${single.rps.toFixed(0)} invoices/s, ` +
+          `p50 ${single.p50.toFixed(1)} ms, p90 ${single.p90.toFixed(1)} ms, p99 ${single.p99.toFixed(1)} ms, max ${single.max.toFixed(1)} ms, ` +
+          `non-2xx ${single.non2xx}, ${CONNECTIONS} connections; ratio to pgbench ${(single.rps / raw.tps).toFixed(2)}`,
+      )
+    }
     if (process.env.BENCH_SKIP_BULK) return
     const bulkResult = await bulk(gateway.url, apiKey, template)
     console.log(

@@ -13,6 +13,8 @@ import type { BulkItemResult, BulkRequest } from './bulk-intake.ts'
 export interface Candidate {
   readonly index: number
   readonly invoice: Invoice
+  /** The model as stored (`JSON.stringify` of `invoice`). */
+  readonly json: string
   readonly sourceRef: string
   readonly key: string
   readonly hash: string
@@ -89,6 +91,7 @@ export function prepare(
     candidates.push({
       index,
       invoice,
+      json: JSON.stringify(invoice),
       sourceRef,
       key: idempotencyKey(tenant.id, source, sourceRef),
       hash: contentHash(invoice),

@@ -62,15 +62,13 @@ export function reconcileInvoiceHandler(env: WorkerEnv): (jobs: Job<InvoiceJob>[
             // The worker died before its parts were all uploaded: KSeF processes a batch only once it is closed,
             // and this one cannot be, so none of its invoices was registered. They go back in line now rather
             // than when KSeF cancels the session at the end of its upload window (20 minutes a part).
-            await env.context.db
-              .transaction()
-              .execute((trx) =>
-                requeue(trx, env, invoice, {
-                  reconciled: 'batch never complete',
-                  session: sessionRef,
-                  ksefCode: refused.ksefCode,
-                }),
-              )
+            await env.context.db.transaction().execute((trx) =>
+              requeue(trx, env, invoice, {
+                reconciled: 'batch never complete',
+                session: sessionRef,
+                ksefCode: refused.ksefCode,
+              }),
+            )
             return
           }
         }

@@ -5,9 +5,10 @@
  */
 import { initial } from './0001-initial.ts'
 import { gateway } from './0002-gateway.ts'
+import { modelAsJson } from './0003-model-as-json.ts'
 import type { Migration } from './migration.ts'
 
 /** The migrations of the hub's schema. */
-export const MIGRATIONS: readonly Migration[] = [initial, gateway]
+export const MIGRATIONS: readonly Migration[] = [initial, gateway, modelAsJson]
 
 export type { Migration } from './migration.ts'
