@@ -4,6 +4,6 @@
  * @module
  */
 export { invoiceArbitrary, planArbitrary } from './arbitrary.ts'
-export { officialSamples, SAMPLES_DIR, type Sample, sample, TEMPLATE_VALUES } from './samples.ts'
 export { randomNip } from './random-nip.ts'
+export { officialSamples, SAMPLES_DIR, type Sample, sample, TEMPLATE_VALUES } from './samples.ts'
 export { typicalInvoice } from './typical.ts'
