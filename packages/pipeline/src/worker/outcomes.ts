@@ -146,6 +146,43 @@ async function accept(
   return 'accepted'
 }
 
+// Acceptances applied per transaction: each commit waits for a disk flush, and a listing settles up to 1,000.
+const ACCEPT_CHUNK = 250
+
+/**
+ * Applies KSeF's statuses of many invoices of one session, as {@link applyInvoiceStatus} does one by one, but
+ * the plain acceptances (the common case) together: a few hundred per transaction rather than one each.
+ *
+ * @returns what became of each invoice, by id
+ * @example
+ * ```ts
+ * const applied = await applyInvoiceStatuses(env, client, [{ target, status }], sessionRef)
+ * ```
+ */
+export async function applyInvoiceStatuses(
+  env: WorkerEnv,
+  client: KsefClient,
+  items: readonly { target: OutcomeTarget; status: SessionInvoiceStatus }[],
+  sessionRef: string,
+): Promise<Map<string, AppliedOutcome>> {
+  const applied = new Map<string, AppliedOutcome>()
+  const accepted: { target: OutcomeTarget; status: SessionInvoiceStatus; ksefNumber: string }[] = []
+  for (const { target, status } of items) {
+    const outcome = invoiceOutcome(status)
+    if (outcome.kind === 'accepted') accepted.push({ target, status, ksefNumber: outcome.ksefNumber })
+    else applied.set(target.id, await applyInvoiceStatus(env, client, target, status, sessionRef))
+  }
+  for (let start = 0; start < accepted.length; start += ACCEPT_CHUNK) {
+    const chunk = accepted.slice(start, start + ACCEPT_CHUNK)
+    await env.context.db.transaction().execute(async (trx) => {
+      for (const { target, status, ksefNumber } of chunk) {
+        applied.set(target.id, await accept(trx, env, target, status, ksefNumber, sessionRef, undefined))
+      }
+    })
+  }
+  return applied
+}
+
 /**
  * Applies KSeF's status of one invoice. Duplicates are checked against the original's UPO: the same document
  * (same hash) is adopted, another document with the same number is a rejection.

@@ -10,7 +10,7 @@ import type { Job } from 'pg-boss'
 import { inTransaction } from '../queue/boss.ts'
 import { QUEUES } from '../queue/queues.ts'
 import type { SessionJob, WorkerEnv } from './env.ts'
-import { applyInvoiceStatus, requeue } from './outcomes.ts'
+import { applyInvoiceStatuses, requeue } from './outcomes.ts'
 
 // Batch session codes after which KSeF will not process (more of) the session: every invoice it holds without a
 // result of its own was not registered.
@@ -97,25 +97,26 @@ export function pollHandler(env: WorkerEnv): (jobs: Job<SessionJob>[]) => Promis
     }
     let progress = 0
     let unresolved = 0
+    const found: { target: (typeof waiting)[number]; status: SessionInvoiceStatus }[] = []
     for (const invoice of waiting) {
       const result =
         (invoice.ksef_invoice_ref ? byRef.get(invoice.ksef_invoice_ref) : undefined) ??
         (invoice.invoice_hash ? byHash.get(invoice.invoice_hash) : undefined)
-      if (!result) {
-        if (sessionFailed) {
-          await env.context.db.transaction().execute((trx) =>
-            requeue(trx, env, invoice, {
-              sessionStatus: session.status.code,
-              description: session.status.description,
-            }),
-          )
-          progress++
-        } else {
-          unresolved++
-        }
-        continue
+      if (result) {
+        found.push({ target: invoice, status: result })
+      } else if (sessionFailed) {
+        await env.context.db.transaction().execute((trx) =>
+          requeue(trx, env, invoice, {
+            sessionStatus: session.status.code,
+            description: session.status.description,
+          }),
+        )
+        progress++
+      } else {
+        unresolved++
       }
-      const applied = await applyInvoiceStatus(env, tc.client, invoice, result, sessionRef)
+    }
+    for (const applied of (await applyInvoiceStatuses(env, tc.client, found, sessionRef)).values()) {
       if (applied === 'pending') unresolved++
       else progress++
     }
