@@ -97,6 +97,8 @@ try {
     KSEF_HUB_QUEUE_POLL_SECONDS: '1',
     KSEF_HUB_JOB_HEARTBEAT_SECONDS: '30',
     KSEF_HUB_SUPERVISE_SECONDS: '60',
+    // E.g. BENCH_WORKER_NODE_OPTIONS=--max-old-space-size=256 to see how much of the RSS the worker needs.
+    ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}),
   })
   let peakRssKb = 0
   let confirmed = 0
