@@ -22,6 +22,10 @@ export type PipelineErrorCode =
   | 'SECRET_UNREADABLE'
   /** The hub is configured wrongly (missing key, bad URL). */
   | 'CONFIGURATION'
+  /** Some of a tenant's webhook subscriptions did not acknowledge an event (the delivery is retried). */
+  | 'WEBHOOK_DELIVERY_FAILED'
+  /** The embedded database's folder is held by another running process (PGlite is single-process). */
+  | 'DATABASE_IN_USE'
 
 /**
  * Thrown by the pipeline.

@@ -74,6 +74,8 @@ const PIPELINE_STATUS: Readonly<Record<PipelineErrorCode, ContentfulStatusCode>>
   // Misconfiguration that reaches the API is the caller's input (a webhook URL, a base URL).
   CONFIGURATION: 422,
   SECRET_UNREADABLE: 500,
+  WEBHOOK_DELIVERY_FAILED: 502,
+  DATABASE_IN_USE: 503,
 }
 
 const TITLES: Readonly<Record<number, string>> = {
@@ -87,6 +89,7 @@ const TITLES: Readonly<Record<number, string>> = {
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  502: 'Bad Gateway',
   503: 'Service Unavailable',
 }
 

@@ -7,6 +7,7 @@
 import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PGliteDialect, PostgresDialect, WithSchemaPlugin } from 'kysely'
 import pg from 'pg'
+import { lockDataDir } from './data-dir-lock.ts'
 import { migrate } from './migrate.ts'
 import type { Database } from './schema.ts'
 
@@ -75,18 +76,30 @@ export async function openDatabase(config: DatabaseConfig = {}): Promise<HubData
       },
     }
   } else {
-    const pglite = await PGlite.create({
-      ...(config.dataDir ? { dataDir: config.dataDir } : {}),
-      ...(config.loadDataDir ? { loadDataDir: config.loadDataDir } : {}),
-    })
+    // A folder on disk is one process's at a time; in memory (tests) there is nothing to share.
+    const lock = config.dataDir ? await lockDataDir(config.dataDir) : undefined
+    let pglite: PGlite
+    try {
+      pglite = await PGlite.create({
+        ...(config.dataDir ? { dataDir: config.dataDir } : {}),
+        ...(config.loadDataDir ? { loadDataDir: config.loadDataDir } : {}),
+      })
+    } catch (error) {
+      await lock?.release()
+      throw error
+    }
     const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), plugins: [new WithSchemaPlugin('hub')] })
     database = {
       db,
       kind: 'pglite',
       pglite,
       close: async () => {
-        await db.destroy()
-        if (!pglite.closed) await pglite.close()
+        try {
+          await db.destroy()
+          if (!pglite.closed) await pglite.close()
+        } finally {
+          await lock?.release()
+        }
       },
     }
   }

@@ -7,6 +7,7 @@
  */
 import { sql } from 'kysely'
 import type { PipelineContext } from '../context.ts'
+import { PipelineError } from '../errors.ts'
 import { getSecret } from '../secrets/store.ts'
 import { SIGNATURE_HEADER, signPayload } from './signing.ts'
 import { signingSecretName } from './subscriptions.ts'
@@ -33,12 +34,15 @@ export interface DeliverOptions {
  * if (error instanceof WebhookDeliveryError) logger.warn({ failed: error.failed }, error.message)
  * ```
  */
-export class WebhookDeliveryError extends Error {
-  readonly code = 'WEBHOOK_DELIVERY_FAILED'
+export class WebhookDeliveryError extends PipelineError {
   readonly failed: readonly string[]
 
   constructor(failed: readonly string[], eventId: string) {
-    super(`event ${eventId}: ${failed.length} webhook subscription(s) did not acknowledge; retrying with backoff`)
+    super(
+      'WEBHOOK_DELIVERY_FAILED',
+      `event ${eventId}: ${failed.length} webhook subscription(s) did not acknowledge; retrying with backoff`,
+      { eventId, failed },
+    )
     this.name = 'WebhookDeliveryError'
     this.failed = failed
   }
