@@ -59,7 +59,12 @@ describe.each(testBackends())(
         KSEF_HUB_DEMO_API_KEY: API_KEY,
       })
       expect(reports.find((report) => report.id === 'demo')).toMatchObject({ action: 'created' })
-      worker = await startWorker(t.context, { rateLimits: 'off', schedules: false, pollingIntervalSeconds: 0.5 })
+      worker = await startWorker(t.context, {
+        rateLimits: 'off',
+        schedules: false,
+        pollingIntervalSeconds: 0.5,
+        webhookPrivateNetworks: 'allow',
+      })
       hook = createServer((request, response) => {
         let body = ''
         request.on('data', (chunk) => {

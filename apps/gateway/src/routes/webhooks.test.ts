@@ -1,9 +1,13 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { deliverWebhook, emitEvents, verifySignature } from '@ksef-hub/pipeline'
+
 import { testBackends } from '@ksef-hub/pipeline/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addTenant, call, openTestGateway, type TestGateway } from '../test-support.ts'
+
+// The test receivers listen on 127.0.0.1, a private address the hub calls only when the operator allows it.
+const local = { allowPrivateNetworks: true }
 
 interface Received {
   readonly headers: IncomingMessage['headers']
@@ -64,10 +68,10 @@ describe.each(testBackends())('webhooks out (%s)', (backend) => {
       )
     const job = { eventId: eventId as string, tenantId: 'acme' }
     // The endpoint fails the first time: the job fails, so pg-boss retries it with backoff.
-    await expect(deliverWebhook(t.context, job)).rejects.toMatchObject({ code: 'WEBHOOK_DELIVERY_FAILED' })
-    await deliverWebhook(t.context, job)
+    await expect(deliverWebhook(t.context, job, local)).rejects.toMatchObject({ code: 'WEBHOOK_DELIVERY_FAILED' })
+    await deliverWebhook(t.context, job, local)
     // Acknowledged: a third run (a duplicate job) sends nothing.
-    await deliverWebhook(t.context, job)
+    await deliverWebhook(t.context, job, local)
     expect(endpoint.received).toHaveLength(2)
     const last = endpoint.received[1] as Received
     expect(JSON.parse(last.body)).toMatchObject({ id: eventId, type: 'invoice.confirmed', tenantId: 'acme' })
@@ -89,12 +93,33 @@ describe.each(testBackends())('webhooks out (%s)', (backend) => {
     expect(theirs.json.deliveries).toEqual([])
   })
 
+  it('does not call a private address unless the operator allows it, and says why in the delivery log', async () => {
+    const before = endpoint.received.length
+    const [eventId] = await t.context.db
+      .transaction()
+      .execute((trx) => emitEvents(trx, t.context.boss, [{ tenantId: 'acme', type: 'invoice.rejected', data: {} }]))
+    const job = { eventId: eventId as string, tenantId: 'acme' }
+    // The receiver listens on 127.0.0.1: by default (KSEF_HUB_WEBHOOK_PRIVATE_NETWORKS=block) nothing is sent.
+    await expect(deliverWebhook(t.context, job)).rejects.toMatchObject({ code: 'WEBHOOK_DELIVERY_FAILED' })
+    expect(endpoint.received.length).toBe(before)
+    const log = await call(t.url, 'GET', `/v1/webhooks/deliveries?eventId=${eventId}`, { apiKey: acme.apiKey })
+    expect(log.json.deliveries).toEqual([
+      expect.objectContaining({
+        outcome: 'failed',
+        responseStatus: null,
+        error: expect.stringMatching(/127\.0\.0\.1, a private address/),
+      }),
+    ])
+    await deliverWebhook(t.context, job, local)
+    expect(endpoint.received.length).toBe(before + 1)
+  })
+
   it('does not deliver events the subscription did not ask for, nor after it ended', async () => {
     const before = endpoint.received.length
     const [stuck] = await t.context.db
       .transaction()
       .execute((trx) => emitEvents(trx, t.context.boss, [{ tenantId: 'acme', type: 'invoice.stuck', data: {} }]))
-    await deliverWebhook(t.context, { eventId: stuck as string, tenantId: 'acme' })
+    await deliverWebhook(t.context, { eventId: stuck as string, tenantId: 'acme' }, local)
     expect(endpoint.received.length).toBe(before)
     const listed = await call(t.url, 'GET', '/v1/webhooks', { apiKey: acme.apiKey })
     const id = (listed.json.subscriptions as { id: string }[])[0]?.id
@@ -103,7 +128,7 @@ describe.each(testBackends())('webhooks out (%s)', (backend) => {
     const [confirmed] = await t.context.db
       .transaction()
       .execute((trx) => emitEvents(trx, t.context.boss, [{ tenantId: 'acme', type: 'invoice.confirmed', data: {} }]))
-    await deliverWebhook(t.context, { eventId: confirmed as string, tenantId: 'acme' })
+    await deliverWebhook(t.context, { eventId: confirmed as string, tenantId: 'acme' }, local)
     expect(endpoint.received.length).toBe(before)
   })
 

@@ -53,6 +53,11 @@ export const configSchema = z.object({
   KSEF_HUB_SIMULATOR_PORT: z.preprocess(blankToUndefined, port.default(3001)),
   /** The worker's client-side KSeF rate limiter: the `official` limits, or `off` (only against a simulator). */
   KSEF_HUB_KSEF_RATE_LIMITS: z.preprocess(blankToUndefined, z.enum(['official', 'off']).default('official')),
+  /**
+   * Whether tenants' webhooks may be delivered to private addresses (loopback, private ranges, link-local such as
+   * cloud metadata): `block` (default) or `allow` (local development, receivers inside the operator's network).
+   */
+  KSEF_HUB_WEBHOOK_PRIVATE_NETWORKS: z.preprocess(blankToUndefined, z.enum(['allow', 'block']).default('block')),
   /** Time for one HTTP exchange with KSeF (worker default 30 s). */
   KSEF_HUB_KSEF_TIMEOUT_MS: z.preprocess(blankToUndefined, milliseconds.optional()),
   /** How long after an ambiguous send the worker looks the invoice up in KSeF (default 45 s). */

@@ -22,6 +22,7 @@ export function workerOptionsOf(config: HubConfig): WorkerOptions {
   if (config.KSEF_HUB_POLL_MAX_MS) tuning.pollMaxMs = config.KSEF_HUB_POLL_MAX_MS
   return {
     rateLimits: config.KSEF_HUB_KSEF_RATE_LIMITS,
+    webhookPrivateNetworks: config.KSEF_HUB_WEBHOOK_PRIVATE_NETWORKS,
     tuning,
     ...(config.KSEF_HUB_KSEF_TIMEOUT_MS ? { ksefTimeoutMs: config.KSEF_HUB_KSEF_TIMEOUT_MS } : {}),
     ...(config.KSEF_HUB_QUEUE_POLL_SECONDS ? { pollingIntervalSeconds: config.KSEF_HUB_QUEUE_POLL_SECONDS } : {}),

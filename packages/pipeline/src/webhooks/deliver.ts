@@ -9,6 +9,7 @@ import { sql } from 'kysely'
 import type { PipelineContext } from '../context.ts'
 import { PipelineError } from '../errors.ts'
 import { getSecret } from '../secrets/store.ts'
+import { checkDestination } from './destination.ts'
 import { SIGNATURE_HEADER, signPayload } from './signing.ts'
 import { signingSecretName } from './subscriptions.ts'
 
@@ -24,6 +25,10 @@ export interface DeliverOptions {
   readonly fetch?: typeof fetch
   /** Time for one delivery (default 10 s). */
   readonly timeoutMs?: number
+  /** Deliver to private addresses too (default `false`: see `destination.ts`). */
+  readonly allowPrivateNetworks?: boolean
+  /** Resolves a webhook's host to its addresses (tests pass their own). */
+  readonly resolve?: (host: string) => Promise<readonly string[]>
 }
 
 /**
@@ -159,21 +164,27 @@ export async function deliverWebhook(
         .executeTakeFirstOrThrow()
       const started = performance.now()
       const timestamp = Math.floor(context.now().getTime() / 1000)
-      const result = secret
-        ? await post(
-            doFetch,
-            subscription.url,
-            body,
-            {
-              'content-type': 'application/json',
-              'user-agent': 'ksef-hub-webhooks/1',
-              'ksef-hub-event-id': event.id,
-              'ksef-hub-event-type': event.type,
-              [SIGNATURE_HEADER]: signPayload(secret, body, timestamp),
-            },
-            options.timeoutMs ?? 10_000,
-          )
-        : { status: null, error: 'the subscription has no signing secret' }
+      const refused = await checkDestination(subscription.url, options).then(
+        () => null,
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      )
+      const result = refused
+        ? { status: null, error: refused }
+        : secret
+          ? await post(
+              doFetch,
+              subscription.url,
+              body,
+              {
+                'content-type': 'application/json',
+                'user-agent': 'ksef-hub-webhooks/1',
+                'ksef-hub-event-id': event.id,
+                'ksef-hub-event-type': event.type,
+                [SIGNATURE_HEADER]: signPayload(secret, body, timestamp),
+              },
+              options.timeoutMs ?? 10_000,
+            )
+          : { status: null, error: 'the subscription has no signing secret' }
       const outcome = result.error === null ? 'succeeded' : 'failed'
       await context.db
         .insertInto('webhook_deliveries')

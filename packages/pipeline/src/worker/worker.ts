@@ -31,6 +31,8 @@ export interface WorkerOptions {
   readonly tuning?: Partial<WorkerTuning>
   /** The client-side KSeF rate limiter: `official` limits (default) or `off`. */
   readonly rateLimits?: 'official' | 'off'
+  /** Whether webhooks may be delivered to private addresses (default `block`: see `webhooks/destination.ts`). */
+  readonly webhookPrivateNetworks?: 'allow' | 'block'
   readonly breaker?: BreakerOptions
   /** Time for one HTTP exchange with KSeF (default 30 s). */
   readonly ksefTimeoutMs?: number
@@ -112,7 +114,11 @@ export async function startWorker(context: PipelineContext, options: WorkerOptio
     work(
       QUEUES.webhook,
       perJob,
-      eachJob((job: Job<WebhookJob>) => deliverWebhook(context, job.data), 8),
+      eachJob(
+        (job: Job<WebhookJob>) =>
+          deliverWebhook(context, job.data, { allowPrivateNetworks: options.webhookPrivateNetworks === 'allow' }),
+        8,
+      ),
     ),
   ])
   if (options.schedules ?? true) {
