@@ -178,9 +178,16 @@ export async function startHub(
     pollingIntervalSeconds: 0.5,
     ksefTimeoutMs: 5_000,
     breaker: { threshold: 3, cooldownMs: 1_000, maxCooldownMs: 2_000 },
-    tuning: { reconcileGraceMs: 1_000, pollFirstMs: 200, pollMaxMs: 1_000, submitBatchSize: 500 },
     ...(options.connectors ? { connectors: options.connectors } : {}),
     ...options.worker,
+    // A test's tuning changes the fast defaults it names, not the others.
+    tuning: {
+      reconcileGraceMs: 1_000,
+      pollFirstMs: 200,
+      pollMaxMs: 1_000,
+      submitBatchSize: 500,
+      ...options.worker?.tuning,
+    },
   }
   const receivedEntries = async () => {
     const response = await fetch(`${sim.adminUrl}/received`)

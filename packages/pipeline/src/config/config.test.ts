@@ -19,6 +19,7 @@ describe('configuration', () => {
       KSEF_HUB_SIMULATOR: 'auto',
       KSEF_HUB_SIMULATOR_PORT: 3001,
       KSEF_HUB_KSEF_RATE_LIMITS: 'official',
+      KSEF_HUB_WEBHOOK_PRIVATE_NETWORKS: 'block',
     })
     expect(loadConfig({ PORT: '8080', KSEF_HUB_ROLE: 'worker', DATABASE_URL: '' })).toMatchObject({
       PORT: 8080,
@@ -37,6 +38,7 @@ describe('configuration', () => {
       rateLimits: 'off',
       tuning: { reconcileGraceMs: 1000, pollFirstMs: 200 },
       pollingIntervalSeconds: 0.5,
+      webhookPrivateNetworks: 'block',
     })
     expect(() => loadConfig({ KSEF_HUB_POLL_MAX_MS: '-5' })).toThrow(/KSEF_HUB_POLL_MAX_MS/)
     expect(() => loadConfig({ KSEF_HUB_QUEUE_POLL_SECONDS: '0.1' })).toThrow(

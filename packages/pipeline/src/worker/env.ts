@@ -20,6 +20,11 @@ export interface WorkerTuning {
   readonly sessionIdleMs: number
   /** Invoices handed to the submit handler at once (default 2,000: a full batch session, so a backlog needs few). */
   readonly submitBatchSize: number
+  /**
+   * Submit fetchers per worker (default 2): while one sends a tenant's batch, another serves the other tenants.
+   * Two fetching at the same moment may split one tenant's backlog between them (two sessions instead of one).
+   */
+  readonly submitConcurrency: number
 }
 
 /** The defaults of {@link WorkerTuning}. */
@@ -29,6 +34,7 @@ export const DEFAULT_TUNING: WorkerTuning = {
   pollMaxMs: 60_000,
   sessionIdleMs: 10 * 60_000,
   submitBatchSize: 2_000,
+  submitConcurrency: 2,
 }
 
 /** The worker's shared parts. */

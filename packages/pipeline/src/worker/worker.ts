@@ -99,7 +99,7 @@ export async function startWorker(context: PipelineContext, options: WorkerOptio
         batchSize: env.tuning.submitBatchSize,
         includeMetadata: true,
         perJobResults: true,
-        localConcurrency: 2,
+        localConcurrency: env.tuning.submitConcurrency,
       },
       submitHandler(env),
     ),
