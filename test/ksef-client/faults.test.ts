@@ -60,7 +60,17 @@ describe('faults against the simulator produce the right error class', () => {
 
   it('an invoice cancelled by the system (550) is transient', async () => {
     const client = simulatorClient(sim, token)
-    await client.sessions.current()
+    const session = await client.sessions.current()
+    // The fault cancels whichever invoice KSeF finishes next: an earlier test's invoice still processing must not
+    // take it.
+    await expect
+      .poll(
+        async () =>
+          (await client.sessionInvoiceResults(session.referenceNumber)).filter((result) => result.status.code < 200)
+            .length,
+        { timeout: 10_000, interval: 50 },
+      )
+      .toBe(0)
     await fault(sim, { kind: 'cancel-550', count: 1 })
     const outcome = await client.waitForInvoice(await client.sendInvoice(invoice('550')), POLL)
     if (outcome.kind !== 'failed') throw new Error(outcome.kind)
