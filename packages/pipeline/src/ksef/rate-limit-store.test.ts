@@ -25,6 +25,9 @@ describe('windowWait', () => {
   })
 })
 
+// The tests pass their own `nowMs`: the time spent waiting for the row must not move it.
+const frozen = { monotonicMs: () => 0 }
+
 describe.each(testBackends())('the rate-limit store in the database (%s)', (backend) => {
   let database: TestDatabase
   let n = 0
@@ -40,7 +43,7 @@ describe.each(testBackends())('the rate-limit store in the database (%s)', (back
   afterAll(() => database?.destroy())
 
   it('grants up to the limit, then says how long to wait; old requests age out', async () => {
-    const store = new DatabaseRateLimitStore(database.db)
+    const store = new DatabaseRateLimitStore(database.db, frozen)
     const k = key()
     const t = 1_000_000
     expect(await store.tryAcquire(k, windows, t)).toBe(0)
@@ -55,7 +58,7 @@ describe.each(testBackends())('the rate-limit store in the database (%s)', (back
   })
 
   it('is one budget for every worker: concurrent acquisitions never exceed the limit', async () => {
-    const stores = [new DatabaseRateLimitStore(database.db), new DatabaseRateLimitStore(database.db)]
+    const stores = [new DatabaseRateLimitStore(database.db, frozen), new DatabaseRateLimitStore(database.db, frozen)]
     const k = key()
     const t = 2_000_000
     const waits = await Promise.all(
@@ -65,8 +68,21 @@ describe.each(testBackends())('the rate-limit store in the database (%s)', (back
     expect(waits.filter((wait) => wait > 0).every((wait) => wait === 1_001)).toBe(true)
   })
 
+  it('stamps a request when it got the budget, not when it asked (time spent waiting for the row counts)', async () => {
+    // A clock that moves 400 ms while each call waits for its connection and row lock.
+    let monotonic = 0
+    const slow = new DatabaseRateLimitStore(database.db, { monotonicMs: () => (monotonic += 200) })
+    const k = key()
+    const t = 3_000_000
+    for (let i = 0; i < 3; i++) expect(await slow.tryAcquire(k, windows, t)).toBe(0)
+    // Asked at t, each was granted 200 ms later: stamped t+200. A fourth asked at t+1_050 waits until they leave
+    // the one-second window at t+1_200 (stamped at t, as before, they would have left it at t+1_000).
+    const fresh = new DatabaseRateLimitStore(database.db, frozen)
+    expect(await fresh.tryAcquire(k, windows, t + 1_050)).toBe(151)
+  })
+
   it('a block (after a 429) holds every request until it ends, and is only ever extended', async () => {
-    const store = new DatabaseRateLimitStore(database.db)
+    const store = new DatabaseRateLimitStore(database.db, frozen)
     const k = key()
     const t = 3_000_000
     await store.blockUntil(k, t + 5_000)

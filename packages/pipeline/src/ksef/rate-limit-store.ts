@@ -44,13 +44,20 @@ export function windowWait(stamps: readonly number[], windows: readonly Window[]
  */
 export class DatabaseRateLimitStore {
   readonly #db: Kysely<Database>
+  readonly #elapsed: () => number
 
-  constructor(db: Kysely<Database>) {
+  /**
+   * @param options.monotonicMs a monotonic clock in ms, for the time spent waiting for the row (default
+   *   `performance.now`; tests that pass their own `nowMs` freeze it)
+   */
+  constructor(db: Kysely<Database>, options: { monotonicMs?: () => number } = {}) {
     this.#db = db
+    this.#elapsed = options.monotonicMs ?? (() => performance.now())
   }
 
   async tryAcquire(key: string, windows: readonly Window[], nowMs: number): Promise<number> {
     const longest = Math.max(0, ...windows.map((window) => window.sizeMs))
+    const entered = this.#elapsed()
     return this.#db.transaction().execute(async (trx) => {
       await sql`insert into hub.rate_limits (key) values (${key}) on conflict (key) do nothing`.execute(trx)
       const row = await trx
@@ -59,6 +66,10 @@ export class DatabaseRateLimitStore {
         .where('key', '=', key)
         .forUpdate()
         .executeTakeFirstOrThrow()
+      // The moment the budget is decided is when this process holds the row, not when it asked: waiting for a
+      // connection or for another worker's lock (hundreds of ms under load) would otherwise stamp the request
+      // earlier than it leaves, and KSeF counts it when it arrives.
+      nowMs += Math.floor(this.#elapsed() - entered)
       const blockedUntil = Number(row.blocked_until)
       if (blockedUntil > nowMs) return blockedUntil - nowMs
       const stamps = (row.stamps ?? []).map(Number).filter((stamp) => stamp > nowMs - longest)
