@@ -5,9 +5,9 @@
  * @module
  */
 import { randomNip } from '@ksef-hub/fa3/testing'
-import { createKsefClient, nipContext } from '@ksef-hub/ksef-client'
+import { nipContext } from '@ksef-hub/ksef-client'
 import { sampleInvoice } from '@ksef-hub/ksef-client/testing'
-import { issueToken, POLL } from '../ksef-client/simulator.ts'
+import { issueToken, POLL, simulatorClient } from '../ksef-client/simulator.ts'
 import type { Hub } from './hub.ts'
 
 /**
@@ -20,13 +20,7 @@ import type { Hub } from './hub.ts'
  * ```
  */
 export async function sendDirect(hub: Hub, number: string): Promise<{ ksefNumber: string }> {
-  const client = createKsefClient({
-    environment: { baseUrl: hub.sim.url },
-    context: nipContext(hub.nip),
-    credentials: { kind: 'token', token: await issueToken(hub.sim, hub.nip) },
-    auth: { pollIntervalMs: 50 },
-    retry: { baseDelayMs: 50 },
-  })
+  const client = simulatorClient(hub.sim, await issueToken(hub.sim, hub.nip), { context: nipContext(hub.nip) })
   const outcome = await client.waitForInvoice(
     await client.sendInvoice(sampleInvoice({ sellerNip: hub.nip, number })),
     POLL,

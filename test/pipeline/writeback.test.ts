@@ -58,6 +58,15 @@ describe.each(testBackends())('UPO and write-back to the source connector (%s)',
     return hub.submit(undefined, { source: 'recorder', sourceRef })
   }
 
+  /** The invoice's state and the write-back's error as the tenant sees them. */
+  async function settlementOf(id: string) {
+    return hub.context.db
+      .selectFrom('invoices')
+      .select(['state', 'writeback_error'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
+  }
+
   async function waitForWriteBack(ids: readonly string[], states: readonly string[], timeoutMs = 30_000) {
     const deadline = Date.now() + timeoutMs
     for (;;) {
@@ -131,11 +140,7 @@ describe.each(testBackends())('UPO and write-back to the source connector (%s)',
     const [first, second, third] = attempts.map((call) => call.at)
     expect((second as number) - (first as number)).toBeGreaterThanOrEqual(900)
     expect((third as number) - (second as number)).toBeGreaterThanOrEqual(1_900)
-    const invoice = await hub.context.db
-      .selectFrom('invoices')
-      .select(['state', 'writeback_error'])
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow()
+    const invoice = await settlementOf(id)
     expect(invoice).toEqual({ state: 'confirmed', writeback_error: null })
   })
 
@@ -145,11 +150,7 @@ describe.each(testBackends())('UPO and write-back to the source connector (%s)',
     const id = await submitFrom(sourceRef)
     await hub.waitFor([id], ['confirmed'])
     await waitForWriteBack([id], ['failed'])
-    const invoice = await hub.context.db
-      .selectFrom('invoices')
-      .select(['state', 'writeback_error'])
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow()
+    const invoice = await settlementOf(id)
     expect(invoice.state).toBe('confirmed')
     expect(invoice.writeback_error).toMatch(/^gave up after 3 attempts: ERP said no/)
     const dead = await waitForDeadJob(hub, id)
@@ -162,11 +163,7 @@ describe.each(testBackends())('UPO and write-back to the source connector (%s)',
     expect(await replayDeadLetters(hub.context, hub.tenantId, [id])).toEqual({ replayed: [], jobs: 1 })
     await waitForWriteBack([id], ['done'])
     expect(callsOf(sourceRef)).toHaveLength(4)
-    const settled = await hub.context.db
-      .selectFrom('invoices')
-      .select(['state', 'writeback_error'])
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow()
+    const settled = await settlementOf(id)
     expect(settled).toEqual({ state: 'confirmed', writeback_error: null })
     expect((await listDeadLetters(hub.context, hub.tenantId)).jobs).toEqual([])
   })
@@ -177,11 +174,7 @@ describe.each(testBackends())('UPO and write-back to the source connector (%s)',
     const id = await submitFrom(sourceRef)
     await hub.waitFor([id], ['confirmed'])
     await waitForWriteBack([id], ['failed'])
-    const invoice = await hub.context.db
-      .selectFrom('invoices')
-      .select(['state', 'writeback_error'])
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow()
+    const invoice = await settlementOf(id)
     expect(invoice).toEqual({ state: 'confirmed', writeback_error: expect.stringMatching(/^ERP said no to refused/) })
     expect(callsOf(sourceRef)).toHaveLength(1)
     const audit = await hub.context.db

@@ -189,10 +189,12 @@ async function store(
   // expanded by jsonb_populate_recordset, cost the server five times as much: it converted every model to jsonb.
   for (let start = 0; start < inserts.length; start += CHUNK) {
     const chunk = inserts.slice(start, start + CHUNK)
-    const column = <T>(pick: (candidate: Candidate) => T): T[] => chunk.map((entry) => pick(entry.candidate))
+    // The document's columns as resubmissions set them too (`columnsOf`), one array per column.
+    const documents = chunk.map((entry) => ({ candidate: entry.candidate, columns: columnsOf(entry.candidate) }))
+    const column = <T>(pick: (row: (typeof documents)[number]) => T): T[] => documents.map(pick)
     const ids = chunk.map((entry) => entry.id)
-    const models = `[${column((candidate) => candidate.json).join(',')}]`
-    const details = column((candidate) =>
+    const models = `[${column(({ candidate }) => candidate.json).join(',')}]`
+    const details = column(({ candidate }) =>
       JSON.stringify(redact({ source, sourceRef: candidate.sourceRef, number: candidate.dup.invoiceNumber })),
     )
     await sql`with invoices as (
@@ -201,14 +203,14 @@ async function store(
           ${source === 'api' ? 'none' : 'pending'}::text, row.content_hash, row.duplicate_key, row.seller_nip,
           row.invoice_type, row.invoice_number, row.issue_date, row.gross_amount, row.currency, model.value, '[]'
         from unnest(
-          ${ids}::uuid[], ${column((candidate) => candidate.sourceRef)}::text[],
-          ${column((candidate) => candidate.key)}::text[], ${column((candidate) => candidate.hash)}::text[],
-          ${column((candidate) => candidate.dup.value)}::text[], ${column((candidate) => candidate.dup.sellerNip)}::text[],
-          ${column((candidate) => candidate.dup.invoiceType)}::text[],
-          ${column((candidate) => candidate.dup.invoiceNumber)}::text[],
-          ${column((candidate) => candidate.invoice.details.issueDate)}::date[],
-          ${column((candidate) => candidate.invoice.details.totals.totalDue)}::numeric[],
-          ${column((candidate) => candidate.invoice.details.currency)}::text[]
+          ${ids}::uuid[], ${column(({ candidate }) => candidate.sourceRef)}::text[],
+          ${column(({ candidate }) => candidate.key)}::text[], ${column(({ columns }) => columns.content_hash)}::text[],
+          ${column(({ columns }) => columns.duplicate_key)}::text[], ${column(({ columns }) => columns.seller_nip)}::text[],
+          ${column(({ columns }) => columns.invoice_type)}::text[],
+          ${column(({ columns }) => columns.invoice_number)}::text[],
+          ${column(({ columns }) => columns.issue_date)}::date[],
+          ${column(({ columns }) => columns.gross_amount)}::numeric[],
+          ${column(({ columns }) => columns.currency)}::text[]
         ) with ordinality as row(id, source_ref, idempotency_key, content_hash, duplicate_key, seller_nip,
           invoice_type, invoice_number, issue_date, gross_amount, currency, n)
         join json_array_elements(${models}::json) with ordinality as model(value, n) using (n)

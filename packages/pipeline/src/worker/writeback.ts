@@ -31,6 +31,11 @@ async function connectorSecrets(
   return secrets
 }
 
+/** Settles a write-back that has no one to go to (the connector is gone, off, or does not write back). */
+async function markNothingToDo(env: WorkerEnv, invoiceId: string): Promise<void> {
+  await env.context.db.updateTable('invoices').set({ writeback_state: 'none' }).where('id', '=', invoiceId).execute()
+}
+
 /** Settles a write-back as failed, with the reason the tenant sees on the invoice. */
 async function markFailed(
   env: WorkerEnv,
@@ -94,11 +99,7 @@ export function writeBackHandler(env: WorkerEnv): (jobs: JobWithMetadata<Invoice
     const tenant = await getTenant(env.context.db, invoice.tenant_id)
     const settings = tenant.settings.connectors[invoice.source]
     if (!connector || !settings?.enabled) {
-      await env.context.db
-        .updateTable('invoices')
-        .set({ writeback_state: 'none' })
-        .where('id', '=', invoice.id)
-        .execute()
+      await markNothingToDo(env, invoice.id)
       return
     }
     const upo = await env.context.db
@@ -124,11 +125,7 @@ export function writeBackHandler(env: WorkerEnv): (jobs: JobWithMetadata<Invoice
       signal: job.signal,
     })
     if (!instance.writeBack) {
-      await env.context.db
-        .updateTable('invoices')
-        .set({ writeback_state: 'none' })
-        .where('id', '=', invoice.id)
-        .execute()
+      await markNothingToDo(env, invoice.id)
       return
     }
     const issueDate =
