@@ -11,13 +11,16 @@ import { join } from 'node:path'
 import { completeNip } from '@ksef-hub/fa3'
 import { typicalInvoice } from '@ksef-hub/fa3/testing'
 import { type RunningSimulator, startSimulator } from '@ksef-hub/ksef-simulator'
+import { BULK_FAN_OUT_FROM } from '@ksef-hub/pipeline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { issueToken } from '../ksef-client/simulator.ts'
 import { spawnHub, type WorkerProcess } from './worker-process.ts'
 
 const INVOICES = Number(process.env.CHAOS_PGLITE_INVOICES ?? 300)
 const KILLS = Number(process.env.CHAOS_PGLITE_KILLS ?? 4)
-const CHUNK = 25
+// Requests of 25 get their submit jobs at once; every third request is large enough to be fanned out by the
+// worker (BULK_FAN_OUT_FROM), so kills also land between a fan-out job's commit and its fan-out.
+const sizeOf = (request: number) => (request % 3 === 2 ? BULK_FAN_OUT_FROM : 25)
 const API_KEY = 'ksh_ChaosChaos01_abcdefghijklmnopqrstuvwxyz012345'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -80,8 +83,8 @@ describe('SIGKILL of the whole hub on the embedded PGlite', () => {
 
     // The client: bulk requests, each retried with the same Idempotency-Key until the hub answers it.
     const pushing = (async () => {
-      for (let first = 1; first <= INVOICES; first += CHUNK) {
-        const invoices = Array.from({ length: Math.min(CHUNK, INVOICES - first + 1) }, (_, i) => ({
+      for (let first = 1, request = 0; first <= INVOICES; first += sizeOf(request), request++) {
+        const invoices = Array.from({ length: Math.min(sizeOf(request), INVOICES - first + 1) }, (_, i) => ({
           sourceRef: `chaos-${first + i}`,
           invoice: typicalInvoice({ sellerNip: nip, number: `FV/PGL/${first + i}`, lines: 2, issueDate: '2026-11-02' }),
         }))

@@ -9,6 +9,7 @@ import { randomNip, typicalInvoice } from '@ksef-hub/fa3/testing'
 import { startSimulator } from '@ksef-hub/ksef-simulator'
 import {
   createTenant,
+  EMBEDDED_RATE_LIMIT_MARGIN_MS,
   type InvoiceState,
   putSecret,
   QUEUES,
@@ -186,6 +187,8 @@ export async function startHub(
       pollFirstMs: 200,
       pollMaxMs: 1_000,
       submitBatchSize: 500,
+      // As `ksef-hub start` tunes a worker on the embedded database (workerOptionsOf).
+      ...(backend === 'pglite' ? { rateLimitMarginMs: EMBEDDED_RATE_LIMIT_MARGIN_MS } : {}),
       ...options.worker?.tuning,
     },
   }

@@ -8,7 +8,7 @@
  * default 32), BENCH_LINES (lines per
  * invoice, default 5), BENCH_BULK_SIZE (invoices per bulk request, default 1000), BENCH_ACCESS_LOG=1 (log every
  * request to /dev/null as production would to stdout), BENCH_VALIDATION=full (the single path with full validation),
- * BENCH_SKIP_BULK=1, BENCH_SKIP_SINGLE=1.
+ * BENCH_SKIP_BULK=1, BENCH_SKIP_SINGLE=1, BENCH_KEEP_DATABASE=1 (keep the database for a look at its plans).
  *
  * @module
  */
@@ -31,6 +31,7 @@ import {
   silentLogger,
   startBoss,
 } from '@ksef-hub/pipeline'
+import { measurePostgresCpu } from '@ksef-hub/pipeline/testing'
 import pg from 'pg'
 import { startGateway } from '../src/index.ts'
 
@@ -42,6 +43,7 @@ const PG_CLIENTS = Number(process.env.BENCH_PG_CLIENTS ?? 32)
 const LINES = Number(process.env.BENCH_LINES ?? 5)
 const BULK_SIZE = Number(process.env.BENCH_BULK_SIZE ?? 1000)
 const GATEWAYS = Number(process.env.BENCH_GATEWAYS ?? 1)
+const BULK_CLIENTS = Number(process.env.BENCH_BULK_CLIENTS ?? 3)
 const NIP = '5265877635'
 
 async function admin(sql: string): Promise<void> {
@@ -89,28 +91,44 @@ interface WrkResult {
   readonly max: number
 }
 
-async function wrk(url: string, body: string, apiKey: string, path: string): Promise<WrkResult> {
+/** Runs wrk with a script; its `BENCH_RESULT` line's fields and the count of non-2xx answers. */
+async function runWrk(
+  script: string,
+  options: { url: string; threads: number; connections: number; timeout: string; env: Record<string, string> },
+): Promise<{ field(name: string): number; non2xx: number }> {
   const { stdout } = await run(
     'wrk',
     [
       '-t',
-      '2',
+      String(options.threads),
       '-c',
-      String(CONNECTIONS),
+      String(options.connections),
       '-d',
       `${SECONDS}s`,
       '--timeout',
-      '10s',
+      options.timeout,
       '-s',
-      join(import.meta.dirname, 'submit.lua'),
-      url,
+      join(import.meta.dirname, script),
+      options.url,
     ],
-    { env: { ...process.env, BENCH_BODY: body, BENCH_API_KEY: apiKey, BENCH_PATH: path }, maxBuffer: 10_000_000 },
+    { env: { ...process.env, ...options.env }, maxBuffer: 10_000_000 },
   )
   const line = stdout.split('\n').find((candidate) => candidate.startsWith('BENCH_RESULT')) ?? ''
-  const field = (name: string) => Number(new RegExp(`${name}=(\\d+)`).exec(line)?.[1])
+  return {
+    field: (name: string) => Number(new RegExp(`${name}=(\\d+)`).exec(line)?.[1]),
+    non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0),
+  }
+}
+
+async function wrk(url: string, body: string, apiKey: string, path: string): Promise<WrkResult> {
+  const { field, non2xx } = await runWrk('submit.lua', {
+    url,
+    threads: 2,
+    connections: CONNECTIONS,
+    timeout: '10s',
+    env: { BENCH_BODY: body, BENCH_API_KEY: apiKey, BENCH_PATH: path },
+  })
   const requests = field('requests')
-  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0)
   return {
     requests,
     rps: requests / (field('duration_us') / 1e6),
@@ -123,19 +141,24 @@ async function wrk(url: string, body: string, apiKey: string, path: string): Pro
 }
 
 async function bulk(url: string, apiKey: string, template: string): Promise<BulkResult> {
-  // The load generator runs in its own process, as wrk does: its JSON building must not take the gateway's CPU.
-  const { stdout } = await run(process.execPath, [join(import.meta.dirname, 'bulk-client.ts')], {
-    env: {
-      ...process.env,
-      BENCH_URL: url,
-      BENCH_API_KEY: apiKey,
-      BENCH_BODY: template,
-      BENCH_SECONDS: String(SECONDS),
-      BENCH_BULK_SIZE: String(BULK_SIZE),
-    },
-    maxBuffer: 10_000_000,
+  // wrk, as for the single path: a load generator in C takes little of the CPU the gateway and PostgreSQL share.
+  const { field, non2xx } = await runWrk('bulk.lua', {
+    url,
+    threads: 1,
+    connections: BULK_CLIENTS,
+    timeout: '30s',
+    env: { BENCH_BODY: template, BENCH_API_KEY: apiKey, BENCH_BULK_SIZE: String(BULK_SIZE) },
   })
-  return JSON.parse(stdout.trim().split('\n').at(-1) as string) as BulkResult
+  if (non2xx > 0 || field('failed') > 0) {
+    throw new Error(`bulk requests failed: ${non2xx} non-2xx answers, ${field('failed')} invoices refused`)
+  }
+  return {
+    invoicesPerSecond: field('accepted') / (field('duration_us') / 1e6),
+    requests: field('requests'),
+    p50: field('p50_us') / 1000,
+    p99: field('p99_us') / 1000,
+    clients: BULK_CLIENTS,
+  }
 }
 
 interface BulkResult {
@@ -154,10 +177,11 @@ async function startCluster(databaseUrl: string): Promise<{ url: string; close()
     cluster.fork({ BENCH_DATABASE_URL: databaseUrl, BENCH_PORT: String(port) }),
   )
   await Promise.all(workers.map((worker) => new Promise((resolve) => worker.once('message', resolve))))
+  let closing: Promise<unknown> | undefined
   return {
     url: `http://127.0.0.1:${port}`,
     async close() {
-      await Promise.all(
+      closing ??= Promise.all(
         workers.map(
           (worker) =>
             new Promise((resolve) => {
@@ -166,6 +190,7 @@ async function startCluster(databaseUrl: string): Promise<{ url: string; close()
             }),
         ),
       )
+      await closing
     },
   }
 }
@@ -214,25 +239,35 @@ async function main(): Promise<void> {
       )
     }
     if (process.env.BENCH_SKIP_BULK) return
+    const postgresCpu = measurePostgresCpu()
     const bulkResult = await bulk(gateway.url, apiKey, template)
+    const postgresPerInvoice = (postgresCpu() * 1000) / (bulkResult.invoicesPerSecond * SECONDS)
     console.log(
       `POST /v1/invoices/bulk (${BULK_SIZE} per request, ${bulkResult.clients} clients): ${bulkResult.invoicesPerSecond.toFixed(0)} invoices/s stored, ` +
-        `request p50 ${bulkResult.p50.toFixed(0)} ms, p99 ${bulkResult.p99.toFixed(0)} ms, ${bulkResult.requests} requests`,
+        `request p50 ${bulkResult.p50.toFixed(0)} ms, p99 ${bulkResult.p99.toFixed(0)} ms, ${bulkResult.requests} requests, ` +
+        `PostgreSQL ${postgresPerInvoice.toFixed(0)} µs CPU per invoice`,
     )
-    const count = await database.db
-      .selectFrom('invoices')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .executeTakeFirstOrThrow()
+    // Requests wrk left in flight may still commit: count once the gateway has finished them, in one snapshot.
+    await gateway.close()
     const counter = new pg.Client({ connectionString: url })
     await counter.connect()
-    const jobs = await counter.query("select count(*)::int as n from pgboss.job where name = 'invoice.submit'")
+    // Every stored invoice must have its way to KSeF queued: its own submit job, or a place in a fan-out job.
+    const { rows } = await counter.query(
+      `select (select count(*)::int from hub.invoices) as invoices,
+        (select count(*)::int from pgboss.job where name = 'invoice.submit') as jobs,
+        (select coalesce(sum(jsonb_array_length(data->'invoiceIds')), 0)::int from pgboss.job
+          where name = 'invoice.submit-many') as fanned`,
+    )
     await counter.end()
-    console.log(`stored: ${count.n} invoices, ${jobs.rows[0].n} submit jobs`)
+    console.log(
+      `stored: ${rows[0].invoices} invoices; queued for KSeF: ${rows[0].jobs} by their own submit job, ${rows[0].fanned} in fan-out jobs`,
+    )
   } finally {
     await gateway.close()
     await boss.stop({ graceful: false })
     await database.close()
-    await admin(`drop database if exists ${name} with (force)`)
+    if (process.env.BENCH_KEEP_DATABASE) console.log(`kept database ${name}`)
+    else await admin(`drop database if exists ${name} with (force)`)
     await rm(dir, { recursive: true, force: true })
   }
 }

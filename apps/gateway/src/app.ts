@@ -8,7 +8,7 @@
 
 import { swaggerUI } from '@hono/swagger-ui'
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { createSubmissionBatcher } from '@ksef-hub/pipeline'
+import { createSubmissionBatcher, DEFAULT_REQUEST_BUDGET, leaseRequestTokens } from '@ksef-hub/pipeline'
 import { createMiddleware } from 'hono/factory'
 import { requestId } from 'hono/request-id'
 import { timeout } from 'hono/timeout'
@@ -30,7 +30,7 @@ import { registerWebhookRoutes } from './routes/webhooks.ts'
 /** The defaults of {@link GatewayOptions}. */
 export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   validation: 'structural',
-  rateLimit: { requestsPerSecond: 1_000, burst: 2_000 },
+  rateLimit: DEFAULT_REQUEST_BUDGET,
   bodyLimit: { single: 4 * 1024 * 1024, bulk: 64 * 1024 * 1024, other: 1024 * 1024 },
   timeoutMs: { request: 30_000, bulk: 120_000 },
   authCacheMs: 5_000,
@@ -92,7 +92,10 @@ function build(deps: GatewayDeps): GatewayAppHandle {
     }),
   )
   const auth = tenantAuth(deps.context, { cacheMs: options.authCacheMs })
-  const limit = tenantRateLimit(options.rateLimit)
+  const limit = tenantRateLimit(
+    (tenantId, budget, want) => leaseRequestTokens(deps.context.db, tenantId, budget, want),
+    options.rateLimit,
+  )
   app.use(
     '/v1/*',
     createMiddleware<AppEnv>(async function authenticated(c, next) {

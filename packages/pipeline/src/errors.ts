@@ -26,6 +26,8 @@ export type PipelineErrorCode =
   | 'WEBHOOK_DELIVERY_FAILED'
   /** The embedded database's folder is held by another running process (PGlite is single-process). */
   | 'DATABASE_IN_USE'
+  /** A worker's claim on a queue job lapsed and another attempt holds it: this attempt's work was rolled back. */
+  | 'JOB_CLAIM_LOST'
 
 /**
  * Thrown by the pipeline.

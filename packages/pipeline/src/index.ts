@@ -19,6 +19,7 @@ export {
 export { type AuditInput, appendAudit } from './audit/audit.ts'
 export { REDACTED, redact, redactText } from './audit/redact.ts'
 export {
+  BULK_FAN_OUT_FROM,
   BULK_MAX_ITEMS,
   type BulkItem,
   type BulkItemResult,
@@ -34,7 +35,8 @@ export {
 export { configSchema, databaseConfigOf, type HubConfig, loadConfig } from './config/config.ts'
 export { type MasterKeySource, resolveMasterKey } from './config/master-key-file.ts'
 export { type OpenPipeline, openPipeline } from './config/open-pipeline.ts'
-export { workerOptionsOf } from './config/worker-options.ts'
+export { DEFAULT_REQUEST_BUDGET, requestBudgetOf } from './config/request-budget.ts'
+export { EMBEDDED_RATE_LIMIT_MARGIN_MS, workerOptionsOf } from './config/worker-options.ts'
 export type { PipelineContext } from './context.ts'
 export { type DatabaseConfig, type HubDatabase, openDatabase } from './db/database.ts'
 export { migrate } from './db/migrate.ts'
@@ -124,6 +126,7 @@ export {
   tenantFileJsonSchema,
   tenantFileSchema,
 } from './tenant-files/schema.ts'
+export { leaseRequestTokens, type RequestBudget, type RequestLease } from './tenants/request-budget.ts'
 export { type TenantSettings, tenantSettings, tenantSettingsSchema } from './tenants/settings.ts'
 export {
   createTenant,

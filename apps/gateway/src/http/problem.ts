@@ -76,6 +76,7 @@ const PIPELINE_STATUS: Readonly<Record<PipelineErrorCode, ContentfulStatusCode>>
   SECRET_UNREADABLE: 500,
   WEBHOOK_DELIVERY_FAILED: 502,
   DATABASE_IN_USE: 503,
+  JOB_CLAIM_LOST: 503,
 }
 
 const TITLES: Readonly<Record<number, string>> = {

@@ -123,6 +123,26 @@ describe.each(testBackends())('operations, authentication and limits over HTTP (
     expect((await call(t.url, 'GET', '/v1/tenant', { apiKey: acme.apiKey })).status).toBe(200)
   })
 
+  it('shares a tenant budget between gateway processes: two of them admit one burst, not two', async () => {
+    const shared = await addTenant(t.context, 'shared', '2222222222')
+    // A second gateway on the same database, as a deployment scaled to two processes runs it.
+    const other = createGatewayAppHandle({
+      context: t.context,
+      options: { accessLog: false, authCacheMs: 0, rateLimit: { requestsPerSecond: 1, burst: 30 } },
+    })
+    const statuses: number[] = []
+    for (let n = 0; n < 30; n++) {
+      statuses.push((await call(t.url, 'GET', '/v1/tenant', { apiKey: shared.apiKey })).status)
+      const answer = await other.app.request('/v1/tenant', { headers: { authorization: `Bearer ${shared.apiKey}` } })
+      statuses.push(answer.status)
+    }
+    const admitted = statuses.filter((status) => status === 200).length
+    // The burst of 30, and what refilled at 1 a second while the 60 requests ran.
+    expect(admitted).toBeGreaterThanOrEqual(30)
+    expect(admitted).toBeLessThanOrEqual(35)
+    expect(statuses.filter((status) => status === 429).length).toBe(60 - admitted)
+  })
+
   it('closes gracefully: readiness turns 503 when draining, and a request in flight still completes', async () => {
     const handle = createGatewayAppHandle({ context: t.context, options: { accessLog: false } })
     handle.drain()

@@ -5,7 +5,9 @@ import { QUEUES } from '../queue/queues.ts'
 import { createTenant } from '../tenants/tenants.ts'
 import { testBackends } from '../testing/backends.ts'
 import { openTestContext, type TestContext } from '../testing/database.ts'
-import { submitInvoicesBulk } from './bulk-intake.ts'
+import type { SubmitManyJob } from '../worker/env.ts'
+import { fanOutHandler } from '../worker/submit/fan-out.ts'
+import { BULK_FAN_OUT_FROM, submitInvoicesBulk } from './bulk-intake.ts'
 
 const NIP = '5265877635'
 
@@ -105,5 +107,49 @@ describe.each(testBackends())('bulk intake (%s)', (backend) => {
       .where('invoice_number', 'like', 'FV/BULK/RACE/%')
       .execute()
     expect(rows).toHaveLength(50)
+  })
+
+  it('gives a large request one fan-out job per thousand invoices, which the worker turns into a submit job each', async () => {
+    const count = BULK_FAN_OUT_FROM + 20
+    const items = Array.from({ length: count }, (_, n) => ({ invoice: invoice(`FV/BULK/FAN/${n}`) }))
+    const results = await submitInvoicesBulk(context, { tenantId: 'acme', items })
+    const ids = results.map((result) => (result.ok ? result.id : ''))
+    expect(ids.every(Boolean)).toBe(true)
+    expect(await submitJobs(ids[0] as string)).toBe(0)
+    const fanOuts = await context.boss.findJobs<SubmitManyJob>(QUEUES.submitMany, { data: { tenantId: 'acme' } })
+    expect(fanOuts.map((job) => [...job.data.invoiceIds].sort())).toEqual([[...ids].sort()])
+
+    const [job] = await context.boss.fetch<SubmitManyJob>(QUEUES.submitMany, { includeMetadata: true })
+    if (!job) throw new Error('no fan-out job to fetch')
+    const fanOut = fanOutHandler({ context })
+    await fanOut([job])
+    for (const id of ids) expect(await submitJobs(id)).toBe(1)
+    expect((await context.boss.getJobById(QUEUES.submitMany, job.id))?.state).toBe('completed')
+    // The same attempt again (a worker whose claim lapsed, or pg-boss's own completion after the handler): the
+    // fence refuses it and nothing is inserted twice.
+    await expect(fanOut([job])).rejects.toMatchObject({ code: 'JOB_CLAIM_LOST' })
+    for (const id of ids) expect(await submitJobs(id)).toBe(1)
+  })
+
+  it('rolls a fan-out back whole when it fails midway: the retry inserts each submit job once', async () => {
+    const items = Array.from({ length: BULK_FAN_OUT_FROM }, (_, n) => ({ invoice: invoice(`FV/BULK/FAIL/${n}`) }))
+    const results = await submitInvoicesBulk(context, { tenantId: 'acme', items })
+    const ids = results.map((result) => (result.ok ? result.id : ''))
+    const [job] = await context.boss.fetch<SubmitManyJob>(QUEUES.submitMany, { includeMetadata: true })
+    if (!job) throw new Error('no fan-out job to fetch')
+    // The insert of the submit jobs fails after the fan-out job was completed in the same transaction.
+    const failing = {
+      ...context,
+      // The handler uses these two of pg-boss's methods.
+      boss: {
+        complete: context.boss.complete.bind(context.boss),
+        insert: () => Promise.reject(new Error('connection lost')),
+      } as unknown as typeof context.boss,
+    }
+    await expect(fanOutHandler({ context: failing })([job])).rejects.toThrow('connection lost')
+    expect((await context.boss.getJobById(QUEUES.submitMany, job.id))?.state).toBe('active')
+    expect(await submitJobs(ids[0] as string)).toBe(0)
+    await fanOutHandler({ context })([job])
+    for (const id of ids) expect(await submitJobs(id)).toBe(1)
   })
 })

@@ -6,7 +6,7 @@
  */
 import { duplicateKey, type Invoice, invoiceSchema, validateInvoice } from '@ksef-hub/fa3'
 import type { PipelineErrorCode } from '../errors.ts'
-import { contentHash, defaultSourceRef, idempotencyKey } from '../invoices/keys.ts'
+import { defaultSourceRef, idempotencyKey, storedForm } from '../invoices/keys.ts'
 import type { BulkItemResult, BulkRequest } from './bulk-intake.ts'
 
 /** An item that passed the checks, with its identities. */
@@ -88,13 +88,14 @@ export function prepare(
       return
     }
     const sourceRef = item.sourceRef ?? defaultSourceRef(invoice)
+    const { json, hash } = storedForm(invoice)
     candidates.push({
       index,
       invoice,
-      json: JSON.stringify(invoice),
+      json,
       sourceRef,
       key: idempotencyKey(tenant.id, source, sourceRef),
-      hash: contentHash(invoice),
+      hash,
       dup: duplicateKey(invoice),
     })
   })

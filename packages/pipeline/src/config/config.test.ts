@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest'
 import { generateMasterKey } from '../secrets/master-key.ts'
 import { loadConfig } from './config.ts'
 import { resolveMasterKey } from './master-key-file.ts'
-import { workerOptionsOf } from './worker-options.ts'
+import { requestBudgetOf } from './request-budget.ts'
+import { EMBEDDED_RATE_LIMIT_MARGIN_MS, workerOptionsOf } from './worker-options.ts'
 
 describe('configuration', () => {
   it('has twelve-factor defaults', () => {
@@ -36,14 +37,31 @@ describe('configuration', () => {
     })
     expect(workerOptionsOf(config)).toEqual({
       rateLimits: 'off',
-      tuning: { reconcileGraceMs: 1000, pollFirstMs: 200 },
+      // No DATABASE_URL: the embedded database, whose single connection wants a wider limiter margin.
+      tuning: { reconcileGraceMs: 1000, pollFirstMs: 200, rateLimitMarginMs: EMBEDDED_RATE_LIMIT_MARGIN_MS },
       pollingIntervalSeconds: 0.5,
       webhookPrivateNetworks: 'block',
     })
+    expect(workerOptionsOf(loadConfig({ DATABASE_URL: 'postgres://hub@db/hub' })).tuning).toEqual({})
     expect(() => loadConfig({ KSEF_HUB_POLL_MAX_MS: '-5' })).toThrow(/KSEF_HUB_POLL_MAX_MS/)
     expect(() => loadConfig({ KSEF_HUB_QUEUE_POLL_SECONDS: '0.1' })).toThrow(
       /KSEF_HUB_QUEUE_POLL_SECONDS must be at least 0.5/,
     )
+  })
+
+  it('reads the tenant request budget; an unset burst is twice the rate', () => {
+    expect(requestBudgetOf(loadConfig({}))).toEqual({ requestsPerSecond: 1000, burst: 2000 })
+    expect(requestBudgetOf(loadConfig({ KSEF_HUB_TENANT_REQUESTS_PER_SECOND: '50' }))).toEqual({
+      requestsPerSecond: 50,
+      burst: 100,
+    })
+    expect(
+      requestBudgetOf(loadConfig({ KSEF_HUB_TENANT_REQUESTS_PER_SECOND: '0.5', KSEF_HUB_TENANT_REQUEST_BURST: '3' })),
+    ).toEqual({ requestsPerSecond: 0.5, burst: 3 })
+    expect(() => loadConfig({ KSEF_HUB_TENANT_REQUESTS_PER_SECOND: '0' })).toThrow(
+      /KSEF_HUB_TENANT_REQUESTS_PER_SECOND must be above 0/,
+    )
+    expect(() => loadConfig({ KSEF_HUB_TENANT_REQUEST_BURST: '2.5' })).toThrow(/KSEF_HUB_TENANT_REQUEST_BURST/)
   })
 
   it('names every wrong variable, and never echoes a key', () => {

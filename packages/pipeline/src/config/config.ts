@@ -58,6 +58,18 @@ export const configSchema = z.object({
    * cloud metadata): `block` (default) or `allow` (local development, receivers inside the operator's network).
    */
   KSEF_HUB_WEBHOOK_PRIVATE_NETWORKS: z.preprocess(blankToUndefined, z.enum(['allow', 'block']).default('block')),
+  /**
+   * Each tenant's API request budget, shared by all gateway processes: requests a second (default 1,000) and the
+   * burst above it (default twice the rate).
+   */
+  KSEF_HUB_TENANT_REQUESTS_PER_SECOND: z.preprocess(
+    blankToUndefined,
+    z.coerce.number({ error: 'must be a number of requests a second' }).positive('must be above 0').optional(),
+  ),
+  KSEF_HUB_TENANT_REQUEST_BURST: z.preprocess(
+    blankToUndefined,
+    z.coerce.number({ error: 'must be a number of requests' }).int('must be a whole number').min(1).optional(),
+  ),
   /** Time for one HTTP exchange with KSeF (worker default 30 s). */
   KSEF_HUB_KSEF_TIMEOUT_MS: z.preprocess(blankToUndefined, milliseconds.optional()),
   /** How long after an ambiguous send the worker looks the invoice up in KSeF (default 45 s). */

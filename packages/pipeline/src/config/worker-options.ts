@@ -7,6 +7,9 @@ import type { WorkerTuning } from '../worker/env.ts'
 import type { WorkerOptions } from '../worker/worker.ts'
 import type { HubConfig } from './config.ts'
 
+/** The client-side limiter's margin on the embedded database (see {@link WorkerTuning.rateLimitMarginMs}). */
+export const EMBEDDED_RATE_LIMIT_MARGIN_MS = 400
+
 /**
  * The {@link WorkerOptions} a configuration asks for (connectors are the caller's to add).
  *
@@ -20,6 +23,9 @@ export function workerOptionsOf(config: HubConfig): WorkerOptions {
   if (config.KSEF_HUB_RECONCILE_GRACE_MS) tuning.reconcileGraceMs = config.KSEF_HUB_RECONCILE_GRACE_MS
   if (config.KSEF_HUB_POLL_FIRST_MS) tuning.pollFirstMs = config.KSEF_HUB_POLL_FIRST_MS
   if (config.KSEF_HUB_POLL_MAX_MS) tuning.pollMaxMs = config.KSEF_HUB_POLL_MAX_MS
+  // On the embedded PGlite every query of every part of the hub waits its turn on one connection, so a request
+  // can leave well after the limiter took its budget: a wider margin keeps it inside KSeF's window.
+  if (!config.DATABASE_URL) tuning.rateLimitMarginMs = EMBEDDED_RATE_LIMIT_MARGIN_MS
   return {
     rateLimits: config.KSEF_HUB_KSEF_RATE_LIMITS,
     webhookPrivateNetworks: config.KSEF_HUB_WEBHOOK_PRIVATE_NETWORKS,

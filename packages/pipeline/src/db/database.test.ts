@@ -54,6 +54,19 @@ describe.each(testBackends())('migrations (%s)', (backend) => {
     expect(tables.rows.map((row) => row.name)).toEqual(expect.arrayContaining(['tenants', 'invoices', 'upos']))
   })
 
+  it('compresses invoice documents with lz4 where the server has it, and migrates where it does not', async () => {
+    const database = await fresh({ migrate: true })
+    const columns = await sql<{ name: string; compression: string }>`
+      select attname as name, attcompression as compression from pg_attribute
+      where attrelid = 'hub.invoices'::regclass and attname in ('model', 'xml') order by attname`.execute(database.db)
+    // PostgreSQL from Debian is built with lz4; PGlite is not, and keeps the default ('' = pglz).
+    const expected = backend === 'postgres' ? 'l' : ''
+    expect(columns.rows).toEqual([
+      { name: 'model', compression: expected },
+      { name: 'xml', compression: expected },
+    ])
+  })
+
   it('is safe when several openers migrate the same database at once', async () => {
     if (backend === 'pglite') {
       // One process owns an embedded database; concurrent runs there share one connection and queue up.

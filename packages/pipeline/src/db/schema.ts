@@ -183,6 +183,13 @@ export interface RateLimitsTable {
   blocked_until: ColumnType<string, string | number, string | number>
 }
 
+/** A tenant's shared request budget (gateway rate limit), leased through `hub.lease_request_tokens`. */
+export interface RequestBudgetsTable {
+  tenant_id: string
+  tokens: number
+  refreshed_at: ColumnType<Date, Date | string, Date | string>
+}
+
 /** Shared circuit breaker state per KSeF endpoint (environment or base URL). */
 export interface BreakersTable {
   scope: string
@@ -228,6 +235,7 @@ export interface Database {
   incoming_sync: IncomingSyncTable
   audit_log: AuditLogTable
   rate_limits: RateLimitsTable
+  request_budgets: RequestBudgetsTable
   breakers: BreakersTable
   events: EventsTable
   reconciliation_reports: ReconciliationReportsTable

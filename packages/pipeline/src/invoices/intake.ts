@@ -26,7 +26,7 @@ import { PipelineError } from '../errors.ts'
 import { inTransaction } from '../queue/boss.ts'
 import { QUEUES } from '../queue/queues.ts'
 import { getTenant, type TenantRecord } from '../tenants/tenants.ts'
-import { contentHash, defaultSourceRef, idempotencyKey } from './keys.ts'
+import { defaultSourceRef, idempotencyKey, storedForm } from './keys.ts'
 import { type AccountantStatus, accountantStatus, type InvoiceState } from './states.ts'
 import { transitionOrThrow } from './transition.ts'
 
@@ -137,7 +137,7 @@ async function store(
   const source = request.source ?? 'api'
   const sourceRef = request.sourceRef ?? defaultSourceRef(invoice)
   const key = idempotencyKey(tenant.id, source, sourceRef)
-  const hash = contentHash(invoice)
+  const { json, hash } = storedForm(invoice)
   const dup = ksefDuplicateKey(invoice)
   const actor = request.actor ?? `api:${tenant.id}`
 
@@ -182,7 +182,7 @@ async function store(
     issue_date: invoice.details.issueDate,
     gross_amount: invoice.details.totals.totalDue,
     currency: invoice.details.currency,
-    model: JSON.stringify(invoice),
+    model: json,
     xml: xml ? Buffer.from(xml) : null,
     invoice_hash: xml ? sha256Base64(xml) : null,
     invoice_size: xml ? xml.length : null,

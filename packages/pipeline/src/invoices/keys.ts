@@ -30,9 +30,30 @@ export function idempotencyKey(tenantId: string, source: string, sourceRef: stri
  */
 export function contentHash(invoice: Invoice): string {
   const { createdAt: _createdAt, ...header } = invoice.header
-  return createHash('sha256')
-    .update(JSON.stringify({ ...invoice, header }))
-    .digest('hex')
+  return sha256(JSON.stringify({ ...invoice, header }))
+}
+
+/**
+ * The model as stored (its JSON) and its {@link contentHash}, from one serialisation: bulk intake needs both for
+ * every item, and serialising a ~2.3 kB model twice was a tenth of its CPU per invoice.
+ *
+ * @example
+ * ```ts
+ * const { json, hash } = storedForm(invoice) // hash === contentHash(invoice), json === JSON.stringify(invoice)
+ * ```
+ */
+export function storedForm(invoice: Invoice): { json: string; hash: string } {
+  const json = JSON.stringify(invoice)
+  const { createdAt: _createdAt, ...header } = invoice.header
+  // The header is the model's first member, so the JSON without the creation time differs only in its prefix.
+  // (`"header":` cannot occur inside a JSON string: its quotes would be escaped.)
+  const prefix = `{"header":${JSON.stringify(invoice.header)}`
+  if (!json.startsWith(prefix)) return { json, hash: contentHash(invoice) }
+  return { json, hash: sha256(`{"header":${JSON.stringify(header)}${json.slice(prefix.length)}`) }
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex')
 }
 
 /**

@@ -35,6 +35,8 @@ export interface ClientPoolOptions {
   readonly rateLimits?: 'official' | 'off'
   /** Time for one HTTP exchange with KSeF (default 30 s). */
   readonly timeoutMs?: number
+  /** How much wider than KSeF's the limiter's windows are (default: the client's, 150 ms). */
+  readonly rateLimitMarginMs?: number
 }
 
 /**
@@ -94,6 +96,7 @@ export class KsefClientPool {
       store: new DatabaseRateLimitStore(context.db),
       limits: options.rateLimits ?? 'official',
       maxWaitMs: 120_000,
+      ...(options.rateLimitMarginMs !== undefined ? { marginMs: options.rateLimitMarginMs } : {}),
     })
     this.#timeoutMs = options.timeoutMs ?? 30_000
   }

@@ -10,6 +10,8 @@ import type { Queue } from 'pg-boss'
 export const QUEUES = {
   /** Send an invoice to KSeF (batched per tenant by the worker). */
   submit: 'invoice.submit',
+  /** Give each invoice of a large bulk intake its submit job (one job per committed group, fanned out later). */
+  submitMany: 'invoice.submit-many',
   /** Find out what happened to an invoice whose send may or may not have reached KSeF. */
   reconcileInvoice: 'invoice.reconcile',
   /** Poll a KSeF session for the status of its invoices. */
@@ -55,6 +57,8 @@ const common: QueueOptions = {
 export const QUEUE_OPTIONS: Readonly<Record<QueueName, QueueOptions>> = {
   // Batches of thousands take minutes to build, encrypt and upload.
   [QUEUES.submit]: { ...common, expireInSeconds: 3600, retryLimit: 12 },
+  // Only a database failure can fail a fan-out: retried for hours rather than parked (its invoices would wait).
+  [QUEUES.submitMany]: { ...common, retryLimit: 100, retryDelayMax: 300, expireInSeconds: 300 },
   [QUEUES.reconcileInvoice]: { ...common, retryLimit: 30, retryDelay: 15 },
   // At most one poll waiting per session (the singleton key is the session reference).
   [QUEUES.pollSession]: { ...common, retryLimit: 50, retryDelayMax: 300, policy: 'short' },

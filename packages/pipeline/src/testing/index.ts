@@ -7,3 +7,4 @@
  */
 export { type Backend, testBackends } from './backends.ts'
 export { openTestContext, openTestDatabase, type TestContext, type TestDatabase } from './database.ts'
+export { measurePostgresCpu } from './postgres-cpu.ts'

@@ -9,7 +9,7 @@ import { sql } from 'kysely'
 import type { PipelineContext } from '../context.ts'
 import { PipelineError } from '../errors.ts'
 import { getSecret } from '../secrets/store.ts'
-import { checkDestination } from './destination.ts'
+import { checkDestination, guardedFetch } from './destination.ts'
 import { SIGNATURE_HEADER, signPayload } from './signing.ts'
 import { signingSecretName } from './subscriptions.ts'
 
@@ -90,11 +90,10 @@ async function post(
     const ok = response.status >= 200 && response.status < 300
     return { status: response.status, error: ok ? null : `HTTP ${response.status}` }
   } catch (error) {
-    const name = (error as Error).name
-    return {
-      status: null,
-      error: name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (error as Error).message,
-    }
+    const { name, message, cause } = error as Error
+    // fetch reports a refused or failed connection as 'fetch failed'; the reason is its cause.
+    const reason = cause instanceof Error ? `${message}: ${cause.message}` : message
+    return { status: null, error: name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : reason }
   }
 }
 
@@ -149,7 +148,7 @@ export async function deliverWebhook(
     data: event.data,
   }
   const body = JSON.stringify(payload)
-  const doFetch = options.fetch ?? fetch
+  const doFetch = options.fetch ?? (options.allowPrivateNetworks ? fetch : guardedFetch(options))
   const delivered: string[] = []
   const failed: string[] = []
   const pending = subscriptions.filter((subscription) => !acknowledged.has(subscription.id))

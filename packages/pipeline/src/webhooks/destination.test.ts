@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest'
-import { checkDestination, isPrivateAddress } from './destination.ts'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { checkDestination, guardedFetch, isPrivateAddress } from './destination.ts'
 
 describe('webhook destinations', () => {
   it('tells private addresses from public ones, IPv4 and IPv6', () => {
@@ -45,5 +47,40 @@ describe('webhook destinations', () => {
       checkDestination('https://erp.example/hook', { resolve: async () => ['203.0.113.7', '2001:db8::7'] }),
     ).resolves.toBeUndefined()
     await expect(checkDestination('https://203.0.113.7/hook')).resolves.toBeUndefined()
+  })
+
+  describe('at connection time (DNS rebinding)', () => {
+    let receiver: Server
+    let port: number
+    let received = 0
+    beforeAll(async () => {
+      receiver = createServer((_, response) => {
+        received++
+        response.end('ok')
+      })
+      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
+      port = (receiver.address() as AddressInfo).port
+    })
+    afterAll(() => new Promise((resolve) => receiver.close(resolve)))
+
+    it('refuses a name that resolved to a public address for the check and to a private one for the connection', async () => {
+      const answers = [['203.0.113.7'], ['127.0.0.1']]
+      const asked: string[] = []
+      const resolve = async (host: string) => {
+        asked.push(host)
+        return answers.shift() ?? []
+      }
+      const url = `http://rebind.example:${port}/hook`
+      await expect(checkDestination(url, { resolve })).resolves.toBeUndefined()
+      const failure = await guardedFetch({ resolve })(url, { method: 'POST', body: '{}' }).then(
+        () => undefined,
+        (error: Error) => error,
+      )
+      expect((failure?.cause as Error | undefined)?.message).toContain(
+        'rebind.example resolved to 127.0.0.1 when connecting, a private address',
+      )
+      expect(asked).toEqual(['rebind.example', 'rebind.example'])
+      expect(received).toBe(0)
+    })
   })
 })

@@ -1,13 +1,17 @@
 /**
  * Where a tenant's webhook may point. A tenant chooses the URL, and the hub's worker makes the request from inside
  * the operator's network: without this check a tenant could have the hub call its database, the cloud's metadata
- * service or anything else on a private address (server-side request forgery). The address is checked as resolved
- * just before each delivery, so a name that later resolves elsewhere is caught too.
+ * service or anything else on a private address (server-side request forgery). The host is checked just before each
+ * delivery (a clear reason in the delivery log), and again by the connection itself: {@link guardedFetch} connects
+ * only to an address it has just checked, so a name that resolves to a public address for the check and to a
+ * private one for the connection (DNS rebinding) is refused too.
  *
  * @module
  */
+import type { LookupAddress } from 'node:dns'
 import { lookup } from 'node:dns/promises'
 import { BlockList, isIP } from 'node:net'
+import { Agent, fetch as undiciFetch } from 'undici'
 import { PipelineError } from '../errors.ts'
 
 // Addresses no tenant's receiver has any business on: loopback, private, link-local (cloud metadata), shared
@@ -92,4 +96,59 @@ export async function checkDestination(url: string, options: DestinationOptions 
       { host, address: blocked ?? null },
     )
   }
+}
+
+type Resolve = NonNullable<DestinationOptions['resolve']>
+const guardedFetches = new WeakMap<Resolve, typeof fetch>()
+
+type LookupCallback = (error: Error | null, address: string | LookupAddress[], family?: number) => void
+
+/**
+ * A `fetch` whose connections go only to public addresses: the host is resolved when the connection is made and
+ * refused if any address is private, and the socket connects to the addresses that were checked. Use it for
+ * requests to URLs a tenant chose.
+ *
+ * @example
+ * ```ts
+ * const response = await guardedFetch()(subscription.url, { method: 'POST', body })
+ * ```
+ */
+export function guardedFetch(options: Pick<DestinationOptions, 'resolve'> = {}): typeof fetch {
+  const resolve = options.resolve ?? systemResolve
+  // One agent (and its pool of kept-alive connections) per resolver, not one per delivery.
+  const existing = guardedFetches.get(resolve)
+  if (existing) return existing
+  const dispatcher = new Agent({
+    connect: {
+      // net.connect calls this for host names (never for IP literals, which checkDestination has seen).
+      lookup: (host: string, lookupOptions: { all?: boolean }, callback: LookupCallback) => {
+        resolve(host).then(
+          (addresses) => {
+            const blocked = addresses.find(isPrivateAddress)
+            if (blocked !== undefined || addresses.length === 0) {
+              callback(
+                new PipelineError(
+                  'CONFIGURATION',
+                  `webhook host ${host} resolved to ${blocked ?? 'no address'} when connecting, a private address the hub does not call`,
+                  { host, address: blocked ?? null },
+                ),
+                [],
+              )
+              return
+            }
+            const entries = addresses.map((address) => ({ address, family: isIP(address) }))
+            if (lookupOptions.all) callback(null, entries)
+            else callback(null, entries[0]?.address ?? '', entries[0]?.family)
+          },
+          (error: Error) => callback(error, []),
+        )
+      },
+    },
+  })
+  type UndiciArgs = Parameters<typeof undiciFetch>
+  // undici's fetch is the global fetch's implementation; only its declared types differ.
+  const guarded = ((input: Parameters<typeof fetch>[0], init?: RequestInit) =>
+    undiciFetch(input as UndiciArgs[0], { ...(init as UndiciArgs[1]), dispatcher })) as unknown as typeof fetch
+  guardedFetches.set(resolve, guarded)
+  return guarded
 }

@@ -25,6 +25,12 @@ export interface WorkerTuning {
    * Two fetching at the same moment may split one tenant's backlog between them (two sessions instead of one).
    */
   readonly submitConcurrency: number
+  /**
+   * How much wider than KSeF's the client-side limiter's windows are (default 150 ms). KSeF counts a request when
+   * it arrives, the limiter when it takes the budget: a request held up between the two (queued behind other
+   * queries on the embedded database's single connection) can meet KSeF's window with one too many.
+   */
+  readonly rateLimitMarginMs: number
 }
 
 /** The defaults of {@link WorkerTuning}. */
@@ -35,6 +41,7 @@ export const DEFAULT_TUNING: WorkerTuning = {
   sessionIdleMs: 10 * 60_000,
   submitBatchSize: 2_000,
   submitConcurrency: 2,
+  rateLimitMarginMs: 150,
 }
 
 /** The worker's shared parts. */
@@ -52,6 +59,12 @@ export interface WorkerEnv {
 export interface InvoiceJob {
   readonly invoiceId: string
   readonly tenantId: string
+}
+
+/** A fan-out job: the invoices of one bulk intake that still need their submit jobs. */
+export interface SubmitManyJob {
+  readonly tenantId: string
+  readonly invoiceIds: readonly string[]
 }
 
 /** A session poll job. */

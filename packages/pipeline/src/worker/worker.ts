@@ -20,6 +20,7 @@ import { OnlineSessions } from './online-sessions.ts'
 import { pollHandler } from './poll.ts'
 import { reconcileInvoiceHandler } from './reconcile-invoice.ts'
 import { reconcileTenantHandler } from './reconcile-tenant.ts'
+import { fanOutHandler } from './submit/fan-out.ts'
 import { submitHandler } from './submit/submit.ts'
 import { upoHandler } from './upo.ts'
 import { writeBackHandler } from './writeback.ts'
@@ -66,16 +67,18 @@ const SCHEDULES: readonly [string, string][] = [
  * ```
  */
 export async function startWorker(context: PipelineContext, options: WorkerOptions = {}): Promise<RunningWorker> {
+  const tuning: WorkerTuning = { ...DEFAULT_TUNING, ...options.tuning }
   const env: WorkerEnv = {
     context,
     pool: new KsefClientPool(context, {
       rateLimits: options.rateLimits ?? 'official',
+      rateLimitMarginMs: tuning.rateLimitMarginMs,
       ...(options.ksefTimeoutMs ? { timeoutMs: options.ksefTimeoutMs } : {}),
     }),
     sessions: new OnlineSessions(context),
     breaker: new CircuitBreaker(context.db, options.breaker, context.now),
     connectors: new Map((options.connectors ?? []).map((connector) => [connector.id, connector])),
-    tuning: { ...DEFAULT_TUNING, ...options.tuning },
+    tuning,
   }
   const polling = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 }
   // Per-invoice queues fetch in batches and keep fetching while batches come back full (see each-job.ts).
@@ -103,6 +106,7 @@ export async function startWorker(context: PipelineContext, options: WorkerOptio
       },
       submitHandler(env),
     ),
+    work(QUEUES.submitMany, { ...polling, includeMetadata: true }, fanOutHandler(env)),
     work(QUEUES.pollSession, perJob, eachJob(one(pollHandler(env)), 4)),
     work(QUEUES.upo, perJob, eachJob(one(upoHandler(env)), 8)),
     work(QUEUES.reconcileInvoice, perJob, eachJob(one(reconcileInvoiceHandler(env)), 4)),

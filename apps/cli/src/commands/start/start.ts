@@ -22,6 +22,7 @@ import {
   type OpenPipeline,
   openPipeline,
   reconcileTenants,
+  requestBudgetOf,
 } from '@ksef-hub/pipeline'
 import { runWorker } from '@ksef-hub/worker'
 import { type Command, EXIT } from '../../command.ts'
@@ -84,7 +85,12 @@ async function startHub(io: Io, config: HubConfig, running: Stoppable[]): Promis
     )
   }
   if (role !== 'worker') {
-    const gateway = await startGateway({ context: pipeline.context, port: config.PORT, host: config.HOST })
+    const gateway = await startGateway({
+      context: pipeline.context,
+      port: config.PORT,
+      host: config.HOST,
+      options: { rateLimit: requestBudgetOf(config) },
+    })
     running.push({ name: 'gateway', stop: () => gateway.close() })
     println(io.stdout, `Gateway listening on ${gateway.url}`)
     println(io.stdout, `API docs on ${gateway.url}/docs`)

@@ -6,9 +6,11 @@
 import { initial } from './0001-initial.ts'
 import { gateway } from './0002-gateway.ts'
 import { modelAsJson } from './0003-model-as-json.ts'
+import { lz4Documents } from './0004-lz4-documents.ts'
+import { requestBudgets } from './0005-request-budgets.ts'
 import type { Migration } from './migration.ts'
 
 /** The migrations of the hub's schema. */
-export const MIGRATIONS: readonly Migration[] = [initial, gateway, modelAsJson]
+export const MIGRATIONS: readonly Migration[] = [initial, gateway, modelAsJson, lz4Documents, requestBudgets]
 
 export type { Migration } from './migration.ts'
