@@ -80,7 +80,9 @@ const replayRoute = createRoute({
             jobs: z
               .number()
               .int()
-              .openapi({ description: 'Dead-lettered later steps (UPO, write-back, webhooks) run again' }),
+              .openapi({
+                description: 'Dead-lettered jobs of other steps (bulk fan-outs, UPO, write-back, webhooks) run again',
+              }),
           }),
         },
       },

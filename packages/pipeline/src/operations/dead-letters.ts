@@ -1,6 +1,6 @@
 /**
- * The dead letters of a tenant: invoices parked after their sends kept failing, and jobs of the later steps
- * (status polls, UPO downloads, write-backs, webhooks) that ran out of retries. Both can be listed and replayed,
+ * The dead letters of a tenant: invoices parked after their sends kept failing, and jobs of the other steps
+ * (fan-outs of bulk intakes, status polls, UPO downloads, write-backs, webhooks) that ran out of retries. Both can be listed and replayed,
  * one invoice or all.
  *
  * @module
@@ -12,7 +12,7 @@ import { transition } from '../invoices/transition.ts'
 import { inTransaction } from '../queue/boss.ts'
 import { deadLetterOf, QUEUES, type QueueName } from '../queue/queues.ts'
 
-/** A dead-lettered job of a later step. */
+/** A dead-lettered job of a step other than sending. */
 export interface DeadJob {
   readonly queue: QueueName
   readonly jobId: string
@@ -25,11 +25,13 @@ export interface DeadJob {
 export interface DeadLetters {
   /** Invoices whose sending kept failing (technical state `dead`). */
   readonly invoices: InvoiceView[]
-  /** Jobs of later steps that ran out of retries. */
+  /** Jobs of other steps that ran out of retries. */
   readonly jobs: DeadJob[]
 }
 
-const LATER_STEPS: QueueName[] = [
+const OTHER_STEPS: QueueName[] = [
+  // A dead fan-out leaves its invoices `received` with no submit job: replaying it gives them theirs.
+  QUEUES.submitMany,
   QUEUES.pollSession,
   QUEUES.upo,
   QUEUES.writeBack,
@@ -54,7 +56,7 @@ export async function listDeadLetters(context: PipelineContext, tenantId: string
     .orderBy('created_at')
     .execute()
   const jobs: DeadJob[] = []
-  for (const queue of LATER_STEPS) {
+  for (const queue of OTHER_STEPS) {
     for (const job of await context.boss.findJobs<{ tenantId: string; invoiceId?: string }>(deadLetterOf(queue), {
       data: { tenantId },
     })) {
@@ -97,7 +99,7 @@ export async function replayDeadLetters(
     .execute()
   const deadIds = dead.map((row) => row.id)
   let jobs = 0
-  for (const queue of LATER_STEPS) {
+  for (const queue of OTHER_STEPS) {
     const filters = invoiceIds ? invoiceIds.map((invoiceId) => ({ tenantId, invoiceId })) : [{ tenantId }]
     for (const data of filters) jobs += await context.boss.redrive(deadLetterOf(queue), { data, destination: queue })
   }

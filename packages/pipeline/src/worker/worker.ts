@@ -106,7 +106,12 @@ export async function startWorker(context: PipelineContext, options: WorkerOptio
       },
       submitHandler(env),
     ),
-    work(QUEUES.submitMany, { ...polling, includeMetadata: true }, fanOutHandler(env)),
+    // A few fan-outs a fetch, and no pause between full fetches: a backlog of bulk requests fans out at once.
+    work(
+      QUEUES.submitMany,
+      { ...polling, batchSize: 4, burstWhenBatchFull: true, includeMetadata: true },
+      fanOutHandler(env),
+    ),
     work(QUEUES.pollSession, perJob, eachJob(one(pollHandler(env)), 4)),
     work(QUEUES.upo, perJob, eachJob(one(upoHandler(env)), 8)),
     work(QUEUES.reconcileInvoice, perJob, eachJob(one(reconcileInvoiceHandler(env)), 4)),

@@ -11,7 +11,7 @@
  * @module
  */
 import type { JobWithMetadata } from 'pg-boss'
-import { PipelineError } from '../../errors.ts'
+import { isPipelineError, PipelineError } from '../../errors.ts'
 import { inTransaction } from '../../queue/boss.ts'
 import { QUEUES } from '../../queue/queues.ts'
 import type { SubmitManyJob, WorkerEnv } from '../env.ts'
@@ -27,28 +27,41 @@ import type { SubmitManyJob, WorkerEnv } from '../env.ts'
 export function fanOutHandler(
   env: Pick<WorkerEnv, 'context'>,
 ): (jobs: JobWithMetadata<SubmitManyJob>[]) => Promise<void> {
-  const { db, boss } = env.context
   return async (jobs) => {
+    const failures: unknown[] = []
     for (const job of jobs) {
-      await db.transaction().execute(async (trx) => {
-        const output = { submitJobs: job.data.invoiceIds.length }
-        // pg-boss 12's declared CommandResponse is empty; at run time it carries `affected`, the jobs settled.
-        const settled = (await boss.complete(QUEUES.submitMany, job, output, inTransaction(trx))) as {
-          affected?: number
-        }
-        if (settled.affected !== 1) {
-          // Thrown inside the transaction: it rolls back, and the attempt that holds the job does the work.
-          throw new PipelineError('JOB_CLAIM_LOST', `fan-out job ${job.id} is no longer held by this worker`)
-        }
-        await boss.insert(
-          QUEUES.submit,
-          job.data.invoiceIds.map((invoiceId) => ({
-            data: { invoiceId, tenantId: job.data.tenantId },
-            group: { id: job.data.tenantId },
-          })),
-          inTransaction(trx),
-        )
-      })
+      try {
+        await fanOut(env, job)
+      } catch (error) {
+        // Another attempt holds the job: it does the work, and this one has rolled back. Nothing to retry here.
+        if (isPipelineError(error, 'JOB_CLAIM_LOST')) env.context.logger.warn({ jobId: job.id }, error.message)
+        else failures.push(error)
+      }
     }
+    // The jobs done are completed already (in their own transactions); failing the fetch retries only the others.
+    if (failures.length > 0) throw failures[0]
   }
+}
+
+async function fanOut(env: Pick<WorkerEnv, 'context'>, job: JobWithMetadata<SubmitManyJob>): Promise<void> {
+  const { db, boss } = env.context
+  await db.transaction().execute(async (trx) => {
+    const output = { submitJobs: job.data.invoiceIds.length }
+    // pg-boss 12's declared CommandResponse is empty; at run time it carries `affected`, the jobs settled.
+    const settled = (await boss.complete(QUEUES.submitMany, job, output, inTransaction(trx))) as {
+      affected?: number
+    }
+    if (settled.affected !== 1) {
+      // Thrown inside the transaction: it rolls back, and the attempt that holds the job does the work.
+      throw new PipelineError('JOB_CLAIM_LOST', `fan-out job ${job.id} is no longer held by this worker`)
+    }
+    await boss.insert(
+      QUEUES.submit,
+      job.data.invoiceIds.map((invoiceId) => ({
+        data: { invoiceId, tenantId: job.data.tenantId },
+        group: { id: job.data.tenantId },
+      })),
+      inTransaction(trx),
+    )
+  })
 }
