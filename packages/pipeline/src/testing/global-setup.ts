@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { testBackends } from './backends.ts'
-import { buildPgliteTemplate, buildPostgresTemplate, postgresTemplateName } from './template.ts'
+import { buildPgliteTemplate, buildPostgresTemplate, dropPostgresTemplate, postgresTemplateName } from './template.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -31,5 +31,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (backends.includes('postgres')) await buildPostgresTemplate(postgresTemplate)
   project.provide('pgliteTemplate', file)
   project.provide('postgresTemplate', postgresTemplate)
-  return () => rm(file, { force: true })
+  return async () => {
+    await rm(file, { force: true })
+    if (backends.includes('postgres')) await dropPostgresTemplate(postgresTemplate)
+  }
 }

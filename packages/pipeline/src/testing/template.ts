@@ -12,9 +12,30 @@ import { startBoss } from '../queue/boss.ts'
 
 /** The PostgreSQL server tests use (trust auth on this machine kind). */
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-/** The name of a project's migrated template database (projects run their setups at the same time). */
+/**
+ * The name of a project's migrated template database in this test run: projects run their setups at the same time,
+ * and two runs on one server (two checkouts, or a developer's run beside CI's) must not drop each other's.
+ */
 export function postgresTemplateName(project: string): string {
-  return `ksef_hub_tpl_${project.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`.slice(0, 60)
+  return `ksef_hub_tpl_${process.pid}_${project.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`.slice(0, 60)
+}
+
+/**
+ * Drops a template database at the end of its run.
+ *
+ * @example
+ * ```ts
+ * await dropPostgresTemplate(postgresTemplateName('packages/pipeline'))
+ * ```
+ */
+export async function dropPostgresTemplate(name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL })
+  await admin.connect()
+  try {
+    await admin.query(`drop database if exists ${name} with (force)`)
+  } finally {
+    await admin.end()
+  }
 }
 
 /** A URL of the test server with another database name. */
