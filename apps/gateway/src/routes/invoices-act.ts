@@ -77,12 +77,9 @@ const replayRoute = createRoute({
         'application/json': {
           schema: z.object({
             replayed: z.array(z.uuid()).openapi({ description: 'Invoices put back in line' }),
-            jobs: z
-              .number()
-              .int()
-              .openapi({
-                description: 'Dead-lettered jobs of other steps (bulk fan-outs, UPO, write-back, webhooks) run again',
-              }),
+            jobs: z.number().int().openapi({
+              description: 'Dead-lettered jobs of other steps (bulk fan-outs, UPO, write-back, webhooks) run again',
+            }),
           }),
         },
       },
