@@ -108,16 +108,9 @@ async function store(
   const existing = new Map<string, { id: string; state: string; content_hash: string }>()
   const live = new Map<string, { id: string; ksef_number: string | null }>()
   // One array parameter per lookup (not one parameter per key): cheap to send, one plan on the server.
-  for (let start = 0; start < keys.length; start += CHUNK) {
-    const rows = await trx
-      .selectFrom('invoices')
-      .select(['id', 'state', 'content_hash', 'idempotency_key'])
-      .where('tenant_id', '=', tenantId)
-      .where('idempotency_key', '=', sql<string>`any(${keys.slice(start, start + CHUNK)}::text[])`)
-      .forUpdate()
-      .execute()
-    for (const row of rows) existing.set(row.idempotency_key, row)
-  }
+  // The numbers first, then the documents: each statement sees what was committed before it began, so a document
+  // another request commits meanwhile is seen by the second lookup whenever the first saw its number (the other
+  // order took a document committed between the two for another document with the same number).
   for (let start = 0; start < dups.length; start += CHUNK) {
     const rows = await trx
       .selectFrom('invoices')
@@ -127,6 +120,16 @@ async function store(
       .where('state', '<>', 'rejected')
       .execute()
     for (const row of rows) live.set(row.duplicate_key, row)
+  }
+  for (let start = 0; start < keys.length; start += CHUNK) {
+    const rows = await trx
+      .selectFrom('invoices')
+      .select(['id', 'state', 'content_hash', 'idempotency_key'])
+      .where('tenant_id', '=', tenantId)
+      .where('idempotency_key', '=', sql<string>`any(${keys.slice(start, start + CHUNK)}::text[])`)
+      .forUpdate()
+      .execute()
+    for (const row of rows) existing.set(row.idempotency_key, row)
   }
 
   const inserts: { id: string; candidate: Candidate }[] = []

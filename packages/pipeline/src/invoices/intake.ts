@@ -141,6 +141,15 @@ async function store(
   const dup = ksefDuplicateKey(invoice)
   const actor = request.actor ?? `api:${tenant.id}`
 
+  // The number first, then the document: each statement sees what was committed before it began, so a document
+  // committed meanwhile by another request is found by the second lookup whenever the first saw its number.
+  const clash = await trx
+    .selectFrom('invoices')
+    .select(['id', 'ksef_number', 'state'])
+    .where('tenant_id', '=', tenant.id)
+    .where('duplicate_key', '=', dup.value)
+    .where('state', '<>', 'rejected')
+    .executeTakeFirst()
   const existing = await trx
     .selectFrom('invoices')
     .select(['id', 'state', 'content_hash'])
@@ -159,13 +168,6 @@ async function store(
       { invoiceId: existing.id, state: existing.state },
     )
   }
-  const clash = await trx
-    .selectFrom('invoices')
-    .select(['id', 'ksef_number', 'state'])
-    .where('tenant_id', '=', tenant.id)
-    .where('duplicate_key', '=', dup.value)
-    .where('state', '<>', 'rejected')
-    .executeTakeFirst()
   if (clash && clash.id !== existing?.id) {
     throw new PipelineError(
       'DUPLICATE_INVOICE_NUMBER',
