@@ -21,6 +21,7 @@ import { type AccountantStatus, accountantStatus, type InvoiceState } from '../i
 import { transitionOrThrow } from '../invoices/transition.ts'
 import { inTransaction } from '../queue/boss.ts'
 import { QUEUES } from '../queue/queues.ts'
+import { queueSubmitJobs } from '../queue/submit-jobs.ts'
 import { getTenant } from '../tenants/tenants.ts'
 import { type Candidate, columnsOf, failure, prepare } from './prepare.ts'
 
@@ -252,18 +253,12 @@ async function store(
     })
   }
   const queued = [...inserts, ...resubmits].map(({ id }) => id)
+  const fanOut = queued.length >= BULK_FAN_OUT_FROM
   for (let start = 0; start < queued.length; start += CHUNK) {
     const invoiceIds = queued.slice(start, start + CHUNK)
-    if (queued.length >= BULK_FAN_OUT_FROM) {
-      // One job for the group; the worker gives each invoice its submit job (worker/submit/fan-out.ts).
-      await context.boss.send(QUEUES.submitMany, { tenantId, invoiceIds }, inTransaction(trx))
-    } else {
-      await context.boss.insert(
-        QUEUES.submit,
-        invoiceIds.map((invoiceId) => ({ data: { invoiceId, tenantId }, group: { id: tenantId } })),
-        inTransaction(trx),
-      )
-    }
+    // One job for the group; the worker gives each invoice its submit job (worker/submit/fan-out.ts).
+    if (fanOut) await context.boss.send(QUEUES.submitMany, { tenantId, invoiceIds }, inTransaction(trx))
+    else await queueSubmitJobs(context.boss, trx, tenantId, invoiceIds)
   }
   return results
 }

@@ -9,8 +9,8 @@ import type { PipelineContext } from '../context.ts'
 import { PipelineError } from '../errors.ts'
 import { type InvoiceView, toInvoiceView } from '../invoices/queries.ts'
 import { transition } from '../invoices/transition.ts'
-import { inTransaction } from '../queue/boss.ts'
 import { deadLetterOf, QUEUES, type QueueName } from '../queue/queues.ts'
+import { queueSubmitJobs } from '../queue/submit-jobs.ts'
 
 /** A dead-lettered job of a step other than sending. */
 export interface DeadJob {
@@ -115,13 +115,7 @@ export async function replayDeadLetters(
       actor: `api:${tenantId}`,
       details: { reason: 'replayed by an operator' },
     })
-    if (moved.length) {
-      await context.boss.insert(
-        QUEUES.submit,
-        moved.map((invoiceId) => ({ data: { invoiceId, tenantId }, group: { id: tenantId } })),
-        inTransaction(trx),
-      )
-    }
+    if (moved.length) await queueSubmitJobs(context.boss, trx, tenantId, moved)
     return moved
   })
   return { replayed, jobs }

@@ -87,15 +87,24 @@ export async function checkDestination(url: string, options: DestinationOptions 
   } catch (error) {
     throw new PipelineError('CONFIGURATION', `webhook host ${host} does not resolve: ${(error as Error).message}`)
   }
+  const refused = refusal(host, addresses, (address) => `resolves to ${address}`)
+  if (refused) throw refused
+}
+
+/** The refusal of a host whose addresses include a private one (or none at all), or undefined when all are public. */
+function refusal(
+  host: string,
+  addresses: readonly string[],
+  resolution: (address: string) => string,
+): PipelineError | undefined {
   const blocked = addresses.find(isPrivateAddress)
-  if (blocked !== undefined || addresses.length === 0) {
-    throw new PipelineError(
-      'CONFIGURATION',
-      `webhook host ${host} resolves to ${blocked ?? 'no address'}, a private address the hub does not call ` +
-        '(set KSEF_HUB_WEBHOOK_PRIVATE_NETWORKS=allow for receivers inside your own network)',
-      { host, address: blocked ?? null },
-    )
-  }
+  if (blocked === undefined && addresses.length > 0) return undefined
+  return new PipelineError(
+    'CONFIGURATION',
+    `webhook host ${host} ${resolution(blocked ?? 'no address')}, a private address the hub does not call ` +
+      '(set KSEF_HUB_WEBHOOK_PRIVATE_NETWORKS=allow for receivers inside your own network)',
+    { host, address: blocked ?? null },
+  )
 }
 
 type Resolve = NonNullable<DestinationOptions['resolve']>
@@ -124,16 +133,9 @@ export function guardedFetch(options: Pick<DestinationOptions, 'resolve'> = {}):
       lookup: (host: string, lookupOptions: { all?: boolean }, callback: LookupCallback) => {
         resolve(host).then(
           (addresses) => {
-            const blocked = addresses.find(isPrivateAddress)
-            if (blocked !== undefined || addresses.length === 0) {
-              callback(
-                new PipelineError(
-                  'CONFIGURATION',
-                  `webhook host ${host} resolved to ${blocked ?? 'no address'} when connecting, a private address the hub does not call`,
-                  { host, address: blocked ?? null },
-                ),
-                [],
-              )
+            const refused = refusal(host, addresses, (address) => `resolved to ${address} when connecting`)
+            if (refused) {
+              callback(refused, [])
               return
             }
             const entries = addresses.map((address) => ({ address, family: isIP(address) }))

@@ -14,6 +14,7 @@ import type { JobWithMetadata } from 'pg-boss'
 import { isPipelineError, PipelineError } from '../../errors.ts'
 import { inTransaction } from '../../queue/boss.ts'
 import { QUEUES } from '../../queue/queues.ts'
+import { queueSubmitJobs } from '../../queue/submit-jobs.ts'
 import type { SubmitManyJob, WorkerEnv } from '../env.ts'
 
 /**
@@ -55,13 +56,6 @@ async function fanOut(env: Pick<WorkerEnv, 'context'>, job: JobWithMetadata<Subm
       // Thrown inside the transaction: it rolls back, and the attempt that holds the job does the work.
       throw new PipelineError('JOB_CLAIM_LOST', `fan-out job ${job.id} is no longer held by this worker`)
     }
-    await boss.insert(
-      QUEUES.submit,
-      job.data.invoiceIds.map((invoiceId) => ({
-        data: { invoiceId, tenantId: job.data.tenantId },
-        group: { id: job.data.tenantId },
-      })),
-      inTransaction(trx),
-    )
+    await queueSubmitJobs(boss, trx, job.data.tenantId, job.data.invoiceIds)
   })
 }
