@@ -116,16 +116,18 @@ export function pollHandler(env: WorkerEnv): (jobs: Job<SessionJob>[]) => Promis
         unresolved++
       }
     }
-    for (const applied of (await applyInvoiceStatuses(env, tc.client, found, sessionRef)).values()) {
-      if (applied === 'pending') unresolved++
-      else progress++
-    }
+    // Before the invoices' outcomes: those commit in groups and start UPO downloads, so an invoice can be confirmed
+    // while later groups are still being applied, and its session must not still read `open` then.
     if (kind === 'batch' && (session.status.code >= 200 || sessionFailed)) {
       await env.context.db
         .updateTable('ksef_sessions')
         .set({ status: sessionFailed ? 'failed' : 'processed', processed_at: env.context.now() })
         .where('reference_number', '=', sessionRef)
         .execute()
+    }
+    for (const applied of (await applyInvoiceStatuses(env, tc.client, found, sessionRef)).values()) {
+      if (applied === 'pending') unresolved++
+      else progress++
     }
     if (unresolved === 0) return
     const idlePolls = progress > 0 ? 0 : (job.data.idlePolls ?? 0) + 1
