@@ -2,13 +2,22 @@
  * FA(3) engine throughput on one core, for a typical 20-line invoice:
  * - build + XSD validation (model -> XML bytes -> libxml2 parse -> compiled-XSD validation),
  * - the same with the business rules (what `validateInvoice` does for a JSON submission),
- * - parse (XML -> model, XSD included, as for an incoming invoice).
+ * - parse (XML -> model, XSD included, as for an incoming invoice),
+ * - the model check alone (`parseInvoiceModel`, the fast check compiled from the model, against zod's `safeParse`).
  *
  *   node packages/fa3/bench/fa3.bench.ts [seconds-per-case]
  */
 import { cpus } from 'node:os'
 import { create } from 'xmlbuilder2'
-import { buildInvoiceBytes, fa3Validator, parseInvoiceXml, readXmlInput, validateInvoice } from '../src/index.ts'
+import {
+  buildInvoiceBytes,
+  fa3Validator,
+  invoiceSchema,
+  parseInvoiceModel,
+  parseInvoiceXml,
+  readXmlInput,
+  validateInvoice,
+} from '../src/index.ts'
 import { typicalInvoice } from '../src/testing/index.ts'
 import { xsdIssues } from '../src/validate/xsd.ts'
 import { parseXmlDocument } from '../src/xml/document.ts'
@@ -61,6 +70,16 @@ measure('validateInvoice (model + build + XSD + rules)', () => {
 })
 measure('parse (XML -> model, with XSD)', () => parseInvoiceXml(bytes))
 measure('parse (XML -> model, without XSD)', () => parseInvoiceXml(bytes, { schema: false }))
+// The model as a JSON request brings it: a fresh object graph each time, as JSON.parse gives it.
+const json = JSON.stringify(invoice)
+const fresh = Array.from({ length: 512 }, () => JSON.parse(json) as unknown)
+let next = 0
+measure('model check: zod safeParse', () => {
+  if (!invoiceSchema.safeParse(fresh[next++ % fresh.length]).success) throw new Error('invalid')
+})
+measure('model check: parseInvoiceModel (fast check)', () => {
+  if (!parseInvoiceModel(fresh[next++ % fresh.length]).success) throw new Error('invalid')
+})
 const memory = process.memoryUsage()
 console.log(
   `memory: rss ${Math.round(memory.rss / 2 ** 20)} MiB, heap used ${Math.round(memory.heapUsed / 2 ** 20)} MiB`,

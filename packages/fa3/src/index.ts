@@ -1,7 +1,8 @@
 /**
  * `@ksef-hub/fa3`: the canonical model of a Polish e-invoice (FA(3)) and its exact XML form.
  *
- * - the model: {@link invoiceSchema} (zod), {@link Invoice}; English names, official codes where they are codes
+ * - the model: {@link invoiceSchema} (zod), {@link parseInvoiceModel} (the same, fast for valid input), {@link Invoice};
+ *   English names, official codes where they are codes
  * - XML: {@link buildInvoiceXml}, {@link parseInvoiceXml}, {@link canonicalXml}
  * - validation: {@link validateInvoiceXml}, {@link validateInvoice} (XSD + business rules)
  * - helpers: NIP / internal id / KSeF number checks, hashes, duplicate key, QR code I
@@ -23,6 +24,7 @@ export {
   type InvoiceInput,
   invoicePlan,
   invoiceSchema,
+  parseInvoiceModel,
 } from './model/invoice.ts'
 export { VAT_RATES, type VatRate } from './model/lines.ts'
 export { invoiceQrLink, invoiceQrLinkForHash, type KsefEnvironment, QR_HOSTS, qrLabel } from './qr.ts'

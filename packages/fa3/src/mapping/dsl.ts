@@ -6,11 +6,26 @@
  * @module
  */
 import { z } from 'zod'
+import {
+  arrayCheck,
+  type Check,
+  defaultCheck,
+  enumCheck,
+  leafCheck,
+  objectCheck,
+  optionalCheck,
+  variantCheck,
+} from './check.ts'
 import type { AttrPlan, Codec, Domain, Lead, MemberPlan, ObjectPlan, Occurs, VariantPlan } from './plan.ts'
 
-/** A leaf value type: the zod schema of the model value and how it is written as XML text. */
+/**
+ * A leaf value type: the zod schema of the model value, the same test as a plain predicate (for the fast check,
+ * see `check.ts`; zod accepts exactly the values `accepts` does, and leaves them unchanged), and how the value is
+ * written as XML text.
+ */
 export interface ValueType<Z extends z.ZodType> {
   readonly zod: Z
+  readonly accepts: (value: unknown) => boolean
   readonly codec: Codec<z.output<Z>>
   readonly domain: Domain
 }
@@ -20,11 +35,20 @@ export interface ValueType<Z extends z.ZodType> {
  *
  * @example
  * ```ts
- * const code = valueType(z.string(), { toXml: (v) => v, fromXml: (s) => s }, { kind: 'token', min: 1, max: 20 })
+ * const code = valueType(z.string(), (v) => typeof v === 'string', { toXml: (v) => v, fromXml: (s) => s }, {
+ *   kind: 'token',
+ *   min: 1,
+ *   max: 20,
+ * })
  * ```
  */
-export function valueType<Z extends z.ZodType>(zod: Z, codec: Codec<z.output<Z>>, domain: Domain): ValueType<Z> {
-  return { zod, codec, domain }
+export function valueType<Z extends z.ZodType>(
+  zod: Z,
+  accepts: (value: unknown) => boolean,
+  codec: Codec<z.output<Z>>,
+  domain: Domain,
+): ValueType<Z> {
+  return { zod, accepts, codec, domain }
 }
 
 type PlanFactory = (key: string) => MemberPlan
@@ -44,10 +68,13 @@ interface AttrDeclaration {
  */
 export class Field<Z extends z.ZodType> {
   readonly zod: Z
+  /** The fast check of the same value (see `check.ts`). */
+  readonly check: Check
   readonly #make: PlanFactory | AttrDeclaration
 
-  constructor(zod: Z, make: PlanFactory | AttrDeclaration) {
+  constructor(zod: Z, check: Check, make: PlanFactory | AttrDeclaration) {
     this.zod = zod
+    this.check = check
     this.#make = make
   }
 
@@ -71,6 +98,7 @@ export class Field<Z extends z.ZodType> {
   optional(absent: readonly Lead[] = []): Field<z.ZodOptional<Z>> {
     return new Field(
       this.zod.optional(),
+      optionalCheck(this.check),
       this.#map((plan) => ({ ...plan, optional: true, absent })),
     )
   }
@@ -79,6 +107,7 @@ export class Field<Z extends z.ZodType> {
   default(value: z.util.NoUndefined<z.core.output<Z>>): Field<z.ZodDefault<Z>> {
     return new Field(
       this.zod.default(value),
+      defaultCheck(this.check, value),
       this.#map((plan) => plan),
     )
   }
@@ -87,6 +116,7 @@ export class Field<Z extends z.ZodType> {
   list(min: number, max: number): Field<z.ZodArray<Z>> {
     return new Field(
       z.array(this.zod).min(min).max(max),
+      arrayCheck(this.check, min, max),
       this.#map((plan) => ({ ...plan, list: { min, max } satisfies Occurs })),
     )
   }
@@ -95,6 +125,7 @@ export class Field<Z extends z.ZodType> {
   many(max: number): Field<z.ZodOptional<z.ZodArray<Z>>> {
     return new Field(
       z.array(this.zod).min(1).max(max).optional(),
+      optionalCheck(arrayCheck(this.check, 1, max)),
       this.#map((plan) => ({ ...plan, optional: true, list: { min: 0, max } satisfies Occurs })),
     )
   }
@@ -103,6 +134,7 @@ export class Field<Z extends z.ZodType> {
   lead(...lead: Lead[]): Field<Z> {
     return new Field(
       this.zod,
+      this.check,
       this.#map((plan) => ({ ...plan, lead })),
     )
   }
@@ -119,7 +151,7 @@ const base = { lead: [] as readonly Lead[], absent: [] as readonly Lead[], optio
  * ```
  */
 export function el<Z extends z.ZodType>(xml: string, type: ValueType<Z>): Field<Z> {
-  return new Field(type.zod, (key) => ({
+  return new Field(type.zod, leafCheck(type.accepts), (key) => ({
     ...base,
     kind: 'leaf',
     key,
@@ -140,7 +172,11 @@ export function el<Z extends z.ZodType>(xml: string, type: ValueType<Z>): Field<
  */
 export function flag(xml: string): Field<z.ZodDefault<z.ZodBoolean>> {
   const codec: Codec<boolean> = { toXml: () => '1', fromXml: () => true }
-  return new Field(z.boolean().default(false), (key) => ({
+  const check = defaultCheck(
+    leafCheck((value) => typeof value === 'boolean'),
+    false,
+  )
+  return new Field(z.boolean().default(false), check, (key) => ({
     ...base,
     kind: 'leaf',
     key,
@@ -160,7 +196,7 @@ export function flag(xml: string): Field<z.ZodDefault<z.ZodBoolean>> {
  * ```
  */
 export function attr<Z extends z.ZodType>(name: string, type: ValueType<Z>): Field<Z> {
-  return new Field(type.zod, {
+  return new Field(type.zod, leafCheck(type.accepts), {
     kind: 'attr',
     plan: (key) => ({ key, name, codec: type.codec as Codec, domain: type.domain }),
   })
@@ -243,9 +279,10 @@ export type ObjectZod<S extends Shape> = z.ZodObject<
   z.core.$strict
 >
 
-/** A declared model object: its zod schema and its XML plan. */
+/** A declared model object: its zod schema, its fast check and its XML plan. */
 export interface Node<Z extends z.ZodType> {
   readonly zod: Z
+  readonly check: Check
   readonly plan: ObjectPlan
 }
 
@@ -257,19 +294,29 @@ export interface ObjectRules {
   readonly exactlyOne?: readonly (readonly string[])[]
 }
 
-function planOf(shape: Shape, rules: ObjectRules = {}): { plan: ObjectPlan; zodShape: Record<string, z.ZodType> } {
+interface Planned {
+  readonly plan: ObjectPlan
+  readonly zodShape: Record<string, z.ZodType>
+  /** The fields' checks, keyed and ordered as `zodShape` (zod's output follows its key order). */
+  readonly checks: Record<string, Check>
+}
+
+function planOf(shape: Shape, rules: ObjectRules = {}): Planned {
   const members: MemberPlan[] = []
   const attrs: AttrPlan[] = []
   const zodShape: Record<string, z.ZodType> = {}
+  const checks: Record<string, Check> = {}
   for (const [key, entry] of Object.entries(shape)) {
     if (entry instanceof Fixed) {
       members.push({ ...base, kind: 'fixed', key: '', xml: entry.xml, value: entry.value, attrs: entry.attrs })
     } else if (entry instanceof Wrapped) {
       const inner = planOf(entry.shape)
       Object.assign(zodShape, inner.zodShape)
+      Object.assign(checks, inner.checks)
       members.push({ ...base, kind: 'node', key: '', xml: entry.xml, plan: inner.plan, flatten: true })
     } else {
       zodShape[key] = entry.zod
+      checks[key] = entry.check
       const member = entry.member(key)
       if (entry.isAttribute) attrs.push(member as AttrPlan)
       else members.push(member as MemberPlan)
@@ -278,7 +325,15 @@ function planOf(shape: Shape, rules: ObjectRules = {}): { plan: ObjectPlan; zodS
   return {
     plan: { members, attrs, atMostOne: rules.atMostOne ?? [], exactlyOne: rules.exactlyOne ?? [] },
     zodShape,
+    checks,
   }
+}
+
+function checkOf(checks: Record<string, Check>, rules: ObjectRules): Check {
+  return objectCheck(Object.entries(checks), {
+    atMostOne: rules.atMostOne ?? [],
+    exactlyOne: rules.exactlyOne ?? [],
+  })
 }
 
 function present(value: Record<string, unknown>, key: string): boolean {
@@ -329,9 +384,9 @@ function withRules(schema: z.ZodObject, rules: ObjectRules): z.ZodObject {
  * ```
  */
 export function obj<S extends Shape>(shape: S, rules: ObjectRules = {}): Node<ObjectZod<S>> {
-  const { plan, zodShape } = planOf(shape, rules)
+  const { plan, zodShape, checks } = planOf(shape, rules)
   const schema = withRules(z.strictObject(zodShape), rules)
-  return { zod: schema as unknown as ObjectZod<S>, plan }
+  return { zod: schema as unknown as ObjectZod<S>, check: checkOf(checks, rules), plan }
 }
 
 /**
@@ -343,7 +398,14 @@ export function obj<S extends Shape>(shape: S, rules: ObjectRules = {}): Node<Ob
  * ```
  */
 export function child<Z extends z.ZodType>(xml: string, node: Node<Z>): Field<Z> {
-  return new Field(node.zod, (key) => ({ ...base, kind: 'node', key, xml, plan: node.plan, flatten: false }))
+  return new Field(node.zod, node.check, (key) => ({
+    ...base,
+    kind: 'node',
+    key,
+    xml,
+    plan: node.plan,
+    flatten: false,
+  }))
 }
 
 /**
@@ -355,7 +417,7 @@ export function child<Z extends z.ZodType>(xml: string, node: Node<Z>): Field<Z>
  * ```
  */
 export function group<Z extends z.ZodType>(node: Node<Z>): Field<Z> {
-  return new Field(node.zod, (key) => ({ ...base, kind: 'group', key, plan: node.plan }))
+  return new Field(node.zod, node.check, (key) => ({ ...base, kind: 'group', key, plan: node.plan }))
 }
 
 /** One branch of a {@link choice}: its marker elements and its fields. */
@@ -392,14 +454,16 @@ export type ChoiceZod<V extends Record<string, VariantSpec>> = z.ZodType<
 export function choice<V extends Record<string, VariantSpec>>(variants: V): Field<ChoiceZod<V>> {
   const options: z.ZodObject[] = []
   const plans: VariantPlan[] = []
+  const checks = new Map<string, Check>()
   for (const [tag, spec] of Object.entries(variants)) {
     const rules = spec.rules ?? {}
-    const { plan, zodShape } = planOf(spec.fields ?? {}, rules)
-    options.push(withRules(z.strictObject({ kind: z.literal(tag), ...zodShape }), rules))
-    plans.push({ tag, lead: spec.lead ?? [], plan })
+    const planned = planOf(spec.fields ?? {}, rules)
+    options.push(withRules(z.strictObject({ kind: z.literal(tag), ...planned.zodShape }), rules))
+    checks.set(tag, checkOf({ kind: leafCheck((value) => value === tag), ...planned.checks }, rules))
+    plans.push({ tag, lead: spec.lead ?? [], plan: planned.plan })
   }
   const zod = z.discriminatedUnion('kind', options as [z.ZodObject, ...z.ZodObject[]])
-  return new Field(zod as unknown as ChoiceZod<V>, (key) => ({
+  return new Field(zod as unknown as ChoiceZod<V>, variantCheck(checks), (key) => ({
     ...base,
     kind: 'choice',
     key,
@@ -422,7 +486,8 @@ export function tags<T extends Record<string, readonly Lead[]>>(
   const names = Object.keys(branches) as [string, ...string[]]
   const empty: ObjectPlan = { members: [], attrs: [], atMostOne: [], exactlyOne: [] }
   const variants = Object.entries(branches).map(([tag, lead]) => ({ tag, lead, plan: empty }))
-  return new Field(z.enum(names) as unknown as z.ZodEnum<{ [K in keyof T & string]: K }>, (key) => ({
+  const zod = z.enum(names) as unknown as z.ZodEnum<{ [K in keyof T & string]: K }>
+  return new Field(zod, enumCheck(names), (key) => ({
     ...base,
     kind: 'choice',
     key,

@@ -5,7 +5,8 @@
  * @module
  */
 import { child, choice, el, group, obj, tags, wrap } from '../mapping/dsl.ts'
-import { date, positiveInteger, token, yesNo } from './values.ts'
+import { date } from './dates.ts'
+import { positiveInteger, token, yesNo } from './values.ts'
 
 const text256 = token(1, 256)
 

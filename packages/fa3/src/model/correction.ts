@@ -5,8 +5,9 @@
  * @module
  */
 import { child, el, group, obj, wrap } from '../mapping/dsl.ts'
+import { date } from './dates.ts'
 import { address, buyerIdentity } from './parties.ts'
-import { amount, codes as codeList, date, ksefNumber, literals, nip, quantity, token } from './values.ts'
+import { amount, codes as codeList, ksefNumber, literals, nip, quantity, token } from './values.ts'
 
 const text256 = token(1, 256)
 

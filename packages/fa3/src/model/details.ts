@@ -7,11 +7,12 @@
 import { child, el, flag, group, obj } from '../mapping/dsl.ts'
 import { annotations } from './annotations.ts'
 import { correction } from './correction.ts'
+import { date } from './dates.ts'
 import { line, orderLine } from './lines.ts'
 import { payment, settlement } from './payment.ts'
 import { terms } from './terms.ts'
 import { totals } from './totals.ts'
-import { amount, currencyCode, date, ksefNumber, literals, positiveInteger, quantity, token } from './values.ts'
+import { amount, currencyCode, ksefNumber, literals, positiveInteger, quantity, token } from './values.ts'
 
 const text256 = token(1, 256)
 const invoiceDate = date('2006-01-01', '2050-01-01')

@@ -4,11 +4,13 @@
  * @module
  */
 import type { z } from 'zod'
+import { ABSENT, REFUSED } from '../mapping/check.ts'
 import { child, el, fixed, obj } from '../mapping/dsl.ts'
+import { dateTime } from './dates.ts'
 import { details } from './details.ts'
 import { attachment, footer } from './footer.ts'
 import { authorizedParty, buyer, seller, thirdParty } from './parties.ts'
-import { dateTime, token } from './values.ts'
+import { token } from './values.ts'
 
 /** XML namespace of FA(3) (schema 1-0E). */
 export const FA3_NAMESPACE = 'http://crd.gov.pl/wzor/2025/06/25/13775/'
@@ -23,7 +25,7 @@ const header = obj({
 })
 
 /**
- * An FA(3) invoice (Faktura). Parse any input with `invoiceSchema.parse(json)`, or use {@link parseInvoiceModel}.
+ * An FA(3) invoice (Faktura). Parse any input with {@link parseInvoiceModel} (or `invoiceSchema.safeParse(json)`).
  *
  * @example
  * ```ts
@@ -51,3 +53,20 @@ export const invoicePlan = invoice.plan
 export type Invoice = z.output<typeof invoiceSchema>
 /** An invoice as a client may send it (defaults may be left out). */
 export type InvoiceInput = z.input<typeof invoiceSchema>
+
+/**
+ * Parses an invoice model as `invoiceSchema.safeParse` does, with the same result and the same errors, faster for
+ * valid input: the model's fast check (compiled by the mapping DSL from the same declarations) vouches for it
+ * first, and zod decides, and names the problems, only where the check does not.
+ *
+ * @example
+ * ```ts
+ * const parsed = parseInvoiceModel(JSON.parse(body))
+ * if (!parsed.success) console.log(parsed.error.issues)
+ * ```
+ */
+export function parseInvoiceModel(input: unknown): z.ZodSafeParseResult<Invoice> {
+  const checked = invoice.check(input)
+  if (checked !== REFUSED && checked !== ABSENT) return { success: true, data: checked as Invoice }
+  return invoiceSchema.safeParse(input)
+}

@@ -4,7 +4,8 @@
  * @module
  */
 import { el, flag, obj } from '../mapping/dsl.ts'
-import { amount, date, literals, percentage, positiveInteger, quantity, token, unitPrice } from './values.ts'
+import { date } from './dates.ts'
+import { amount, literals, percentage, positiveInteger, quantity, token, unitPrice } from './values.ts'
 
 /** VAT rate (TStawkaPodatku), in its official spelling. */
 export const VAT_RATES = [

@@ -31,10 +31,14 @@ export const address = obj({
 })
 
 /** TAdresEmail: a token of 3..255 characters with an @ between two non-empty parts. */
-const email = valueType(token(3, 255).zod.regex(/^.+@.+$/, 'must be an e-mail address'), token(3, 255).codec, {
-  kind: 'pattern',
-  regex: /^(.)+@(.)+$/,
-})
+const EMAIL = /^.+@.+$/
+const emailToken = token(3, 255)
+const email = valueType(
+  emailToken.zod.regex(EMAIL, 'must be an e-mail address'),
+  (value) => emailToken.accepts(value) && EMAIL.test(value as string),
+  emailToken.codec,
+  { kind: 'pattern', regex: /^(.)+@(.)+$/ },
+)
 const emailField = (xml: string) => el(xml, email).optional()
 
 /** Contact details (DaneKontaktowe): e-mail and phone, both optional. */

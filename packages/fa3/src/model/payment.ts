@@ -5,7 +5,8 @@
  * @module
  */
 import { child, el, group, obj, valueType } from '../mapping/dsl.ts'
-import { amount, codes, date, integer, pattern, token, yesNo } from './values.ts'
+import { date } from './dates.ts'
+import { amount, codes, integer, pattern, token, yesNo } from './values.ts'
 
 const text256 = token(1, 256)
 const paymentDate = date('2016-07-01', '2050-01-01')
@@ -78,6 +79,7 @@ export const payment = obj(
           // 2 = paid in full in two or more parts, the last being final; 1 = paid in part.
           valueType(
             yesNo.zod,
+            yesNo.accepts,
             { toXml: (full: boolean) => (full ? '2' : '1'), fromXml: (text: string) => text.trim() === '2' },
             yesNo.domain,
           ),

@@ -5,8 +5,9 @@
  * @module
  */
 import { child, el, flag, group, obj, wrap } from '../mapping/dsl.ts'
+import { date, dateTime } from './dates.ts'
 import { address, buyerIdentity } from './parties.ts'
-import { codes, currencyCode, date, dateTime, quantity, token } from './values.ts'
+import { codes, currencyCode, quantity, token } from './values.ts'
 
 const text256 = token(1, 256)
 const referenceDate = date('1990-01-01', '2050-01-01')

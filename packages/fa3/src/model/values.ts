@@ -15,13 +15,34 @@ const verbatim: Codec<string> = { toXml: (value) => value, fromXml: (text) => te
 const collapse = (text: string): string => text.replace(/[\t\n\r ]+/g, ' ').trim()
 /** XSD `whiteSpace="replace"`. */
 const replace = (text: string): string => text.replace(/[\t\n\r]/g, ' ')
-const collapsed: Codec<string> = { toXml: (value) => value, fromXml: collapse }
+/** The codec of a value whose XSD type collapses white space. */
+export const collapsed: Codec<string> = { toXml: (value) => value, fromXml: collapse }
 
 function codePoints(value: string): number {
   let count = 0
   for (const _ of value) count++
   return count
 }
+
+/** Whether `value` has `min`..`max` characters (code points); counts them only when UTF-16 length cannot tell. */
+function lengthIn(value: string, min: number, max: number): boolean {
+  const units = value.length
+  if (units < min) return false
+  // Code points are at most the UTF-16 units and at least half of them.
+  if (units <= max && units >= 2 * min) return true
+  const length = codePoints(value)
+  return length >= min && length <= max
+}
+
+/**
+ * The first test of every string value type.
+ *
+ * @example
+ * ```ts
+ * isString('x') // true
+ * ```
+ */
+export const isString = (value: unknown): value is string => typeof value === 'string'
 
 function cleanCharacters(value: string, ctx: z.core.$RefinementCtx<string>): void {
   const bad = findForbiddenCharacter(value)
@@ -35,14 +56,14 @@ function cleanCharacters(value: string, ctx: z.core.$RefinementCtx<string>): voi
 
 function lengthBetween(min: number, max: number) {
   return (value: string, ctx: z.core.$RefinementCtx<string>) => {
-    const length = codePoints(value)
-    if (length < min || length > max) {
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          min === max ? `must be ${min} characters long` : `must be ${min} to ${max} characters long, not ${length}`,
-      })
-    }
+    if (lengthIn(value, min, max)) return
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        min === max
+          ? `must be ${min} characters long`
+          : `must be ${min} to ${max} characters long, not ${codePoints(value)}`,
+    })
   }
 }
 
@@ -63,8 +84,13 @@ export function token(min: number, max: number): ValueType<z.ZodString> {
     .superRefine(cleanCharacters)
     .superRefine(lengthBetween(min, max))
     .regex(SINGLE_SPACED, 'must be one line without leading, trailing or doubled spaces')
-  return valueType(zod, collapsed, { kind: 'token', min, max })
+  const accepts = (value: unknown) =>
+    isString(value) && lengthIn(value, min, max) && SINGLE_SPACED.test(value) && !findForbiddenCharacter(value)
+  return valueType(zod, accepts, collapsed, { kind: 'token', min, max })
 }
+
+const MULTILINE = /^[^\r]*$/
+const ONE_LINE = /^[^\t\n\r]*$/
 
 /**
  * An `xsd:string` of `min`..`max` characters, kept exactly; line breaks are allowed where `multiline` is set.
@@ -75,12 +101,16 @@ export function token(min: number, max: number): ValueType<z.ZodString> {
  * ```
  */
 export function text(min: number, max: number, options: { multiline?: boolean } = {}): ValueType<z.ZodString> {
-  let zod = z.string().superRefine(cleanCharacters).superRefine(lengthBetween(min, max))
+  const lines = options.multiline ? MULTILINE : ONE_LINE
   // A carriage return would come back as a line feed after XML end-of-line handling.
-  zod = options.multiline
-    ? zod.regex(/^[^\r]*$/, 'must not contain carriage returns (use line feeds)')
-    : zod.regex(/^[^\t\n\r]*$/, 'must be one line')
-  return valueType(zod, verbatim, { kind: 'text', min, max, multiline: options.multiline ?? false })
+  const zod = z
+    .string()
+    .superRefine(cleanCharacters)
+    .superRefine(lengthBetween(min, max))
+    .regex(lines, options.multiline ? 'must not contain carriage returns (use line feeds)' : 'must be one line')
+  const accepts = (value: unknown) =>
+    isString(value) && lengthIn(value, min, max) && lines.test(value) && !findForbiddenCharacter(value)
+  return valueType(zod, accepts, verbatim, { kind: 'text', min, max, multiline: options.multiline ?? false })
 }
 
 /**
@@ -93,10 +123,12 @@ export function text(min: number, max: number, options: { multiline?: boolean } 
  */
 export function pattern(regex: RegExp, message: string, options: { whitespace?: 'collapse' | 'preserve' } = {}) {
   const anchored = new RegExp(`^(?:${regex.source})$`, regex.flags)
-  return valueType(z.string().regex(anchored, message), options.whitespace === 'preserve' ? verbatim : collapsed, {
-    kind: 'pattern',
-    regex: anchored,
-  })
+  return valueType(
+    z.string().regex(anchored, message),
+    (value) => isString(value) && anchored.test(value),
+    options.whitespace === 'preserve' ? verbatim : collapsed,
+    { kind: 'pattern', regex: anchored },
+  )
 }
 
 /**
@@ -113,7 +145,11 @@ export function decimal(integer: number, fraction: number): ValueType<z.ZodStrin
   const zod = z.string({ error: 'must be a decimal number written as a string, e.g. "123.45"' }).regex(regex, {
     message: `must be a decimal number with at most ${integer} integer and ${fraction} fraction digits, e.g. "123.45"`,
   })
-  return valueType(zod, collapsed, { kind: 'decimal', integer, fraction })
+  return valueType(zod, (value) => isString(value) && regex.test(value), collapsed, {
+    kind: 'decimal',
+    integer,
+    fraction,
+  })
 }
 
 /** Amount in the invoice currency, up to 2 fraction digits (TKwotowy). */
@@ -123,63 +159,21 @@ export const unitPrice = decimal(14, 8)
 /** Quantity or exchange rate, up to 6 fraction digits (TIlosci). */
 export const quantity = decimal(16, 6)
 
+const PERCENTAGE = /^(?:100(?:\.0{1,6})?|[1-9]?\d(?:\.\d{1,6})?)$/
+
 /** A percentage from 0 to 100 with up to 6 fraction digits (TProcentowy). */
 export const percentage = valueType(
-  z.string().regex(/^(?:100(?:\.0{1,6})?|[1-9]?\d(?:\.\d{1,6})?)$/, 'must be a percentage from 0 to 100, e.g. "50.5"'),
+  z.string().regex(PERCENTAGE, 'must be a percentage from 0 to 100, e.g. "50.5"'),
+  (value) => isString(value) && PERCENTAGE.test(value),
   collapsed,
   { kind: 'decimal', integer: 3, fraction: 6, min: '0', max: '100' },
 )
 
-function isCalendarDate(value: string): boolean {
-  const [year, month, day] = value.split('-').map(Number) as [number, number, number]
-  const date = new Date(Date.UTC(year, month - 1, day))
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+function wholeNumber(min: number, max: number) {
+  return (value: unknown) => Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max
 }
 
-/**
- * A calendar date `YYYY-MM-DD` between `min` and `max` inclusive. FA(3) dates carry no time zone: they are days
- * of the Polish calendar (Europe/Warsaw).
- *
- * @example
- * ```ts
- * const invoiceDate = date('2006-01-01', '2050-01-01') // TDataT
- * ```
- */
-export function date(min: string, max: string): ValueType<z.ZodString> {
-  const zod = z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written as YYYY-MM-DD')
-    .refine(isCalendarDate, 'is not a real calendar date')
-    .refine((value) => value >= min && value <= max, `must be between ${min} and ${max}`)
-  return valueType(zod, collapsed, { kind: 'date', min, max })
-}
-
-const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/
-
-/**
- * An `xsd:dateTime` between two instants. Write it with a zone (`Z` or `+01:00`); a value without one is accepted
- * because incoming invoices may carry it, and is compared as UTC.
- *
- * @example
- * ```ts
- * const createdAt = dateTime('2025-09-01T00:00:00Z', '2050-01-01T23:59:59Z')
- * ```
- */
-export function dateTime(min: string, max: string): ValueType<z.ZodString> {
-  const zod = z
-    .string()
-    .regex(DATE_TIME, 'must be a date and time such as 2026-02-01T10:00:00Z')
-    .refine((value) => {
-      const match = DATE_TIME.exec(value) as RegExpExecArray
-      const [hour, minute, second] = [Number(match[2]), Number(match[3]), Number(match[4])]
-      return isCalendarDate(match[1] as string) && hour < 24 && minute < 60 && second < 60
-    }, 'is not a real date and time')
-    .refine((value) => {
-      const instant = Date.parse(DATE_TIME.exec(value)?.[6] ? value : `${value}Z`)
-      return instant >= Date.parse(min) && instant <= Date.parse(max)
-    }, `must be between ${min} and ${max}`)
-  return valueType(zod, collapsed, { kind: 'dateTime', min, max })
-}
+const numberCodec: Codec<number> = { toXml: (value) => String(value), fromXml: (text) => Number(collapse(text)) }
 
 /**
  * A positive whole number of at most 14 digits (TNaturalny), such as a line number.
@@ -191,16 +185,23 @@ export function dateTime(min: string, max: string): ValueType<z.ZodString> {
  */
 export const positiveInteger = valueType(
   z.number().int().min(1).max(99_999_999_999_999),
-  { toXml: (value) => String(value), fromXml: (text) => Number(collapse(text)) },
+  wholeNumber(1, 99_999_999_999_999),
+  numberCodec,
   { kind: 'integer', min: 1, max: 99_999_999_999_999 },
 )
 
 /** Any whole number (`xsd:integer`) in the safe integer range. */
 export const integer = valueType(
   z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
-  { toXml: (value) => String(value), fromXml: (text) => Number(collapse(text)) },
+  wholeNumber(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
+  numberCodec,
   { kind: 'integer', min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER },
 )
+
+function oneOf(values: readonly string[]): (value: unknown) => boolean {
+  const allowed = new Set(values)
+  return (value) => isString(value) && allowed.has(value)
+}
 
 /**
  * An enumeration whose model values are the official codes themselves (e.g. VAT rates `23`, `zw`, `np I`).
@@ -213,7 +214,7 @@ export const integer = valueType(
 export function literals<const T extends readonly [string, ...string[]]>(
   values: T,
 ): ValueType<z.ZodEnum<{ [K in T[number]]: K }>> {
-  return valueType(z.enum(values) as z.ZodEnum<{ [K in T[number]]: K }>, collapsed as Codec<T[number]>, {
+  return valueType(z.enum(values) as z.ZodEnum<{ [K in T[number]]: K }>, oneOf(values), collapsed as Codec<T[number]>, {
     kind: 'enum',
     values,
   })
@@ -240,7 +241,7 @@ export function codes<const T extends Record<string, string>>(
       return (name ?? code) as keyof T & string
     },
   }
-  return valueType(z.enum(names) as unknown as z.ZodEnum<{ [K in keyof T & string]: K }>, codec, {
+  return valueType(z.enum(names) as unknown as z.ZodEnum<{ [K in keyof T & string]: K }>, oneOf(names), codec, {
     kind: 'enum',
     values: names,
   })
@@ -249,6 +250,7 @@ export function codes<const T extends Record<string, string>>(
 /** `TWybor1_2`: `true` is written as `1`, `false` as `2`. */
 export const yesNo = valueType(
   z.boolean(),
+  (value) => typeof value === 'boolean',
   { toXml: (value) => (value ? '1' : '2'), fromXml: (text) => collapse(text) === '1' },
   { kind: 'boolean' },
 )
@@ -270,6 +272,7 @@ export const euVatNumber = pattern(/(\d|[A-Z]|\+|\*){1,12}/, 'must be 1 to 12 ca
 /** A tax number of another country (TNrIdentyfikacjiPodatkowej, `whiteSpace="replace"`). */
 export const foreignTaxId = valueType(
   text(1, 50).zod,
+  text(1, 50).accepts,
   { toXml: (value) => value, fromXml: replace },
   { kind: 'text', min: 1, max: 50, multiline: false },
 )

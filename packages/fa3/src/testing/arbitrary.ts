@@ -63,7 +63,15 @@ function decimalArbitrary(domain: Extract<Domain, { kind: 'decimal' }>): fc.Arbi
 
 const isoDay = (date: Date): string => date.toISOString().slice(0, 10)
 
-function leafArbitrary(domain: Domain): fc.Arbitrary<unknown> {
+/**
+ * Random valid values of a leaf domain.
+ *
+ * @example
+ * ```ts
+ * fc.sample(leafArbitrary({ kind: 'date', min: '2006-01-01', max: '2050-01-01' }), 3)
+ * ```
+ */
+export function leafArbitrary(domain: Domain): fc.Arbitrary<unknown> {
   switch (domain.kind) {
     case 'token':
       return tokenArbitrary(domain.min, domain.max)

@@ -5,7 +5,7 @@
  * @module
  */
 import { Fa3Error, type Fa3ErrorCode, type Fa3Issue } from '../errors.ts'
-import { type Invoice, type InvoiceInput, invoiceSchema } from '../model/invoice.ts'
+import { type Invoice, type InvoiceInput, parseInvoiceModel } from '../model/invoice.ts'
 import { serializeInvoice } from '../xml/build.ts'
 import { elementData, parseXmlDocument } from '../xml/document.ts'
 import { invoiceFromElement } from '../xml/parse.ts'
@@ -100,7 +100,7 @@ export function validateInvoiceXml(input: Uint8Array | string, options: Validate
  * ```
  */
 export function validateInvoice(input: InvoiceInput | Invoice, options: ValidateOptions = {}): ValidationReport {
-  const parsed = invoiceSchema.safeParse(input)
+  const parsed = parseInvoiceModel(input)
   if (!parsed.success) return report('FA3_MODEL_INVALID', modelIssues(parsed.error))
   const bytes = new TextEncoder().encode(serializeInvoice(parsed.data))
   const doc = parseXmlDocument({ bytes, text: '' })

@@ -6,7 +6,14 @@
  */
 import { Fa3Error } from '../errors.ts'
 import type { Lead, MemberPlan, ObjectPlan } from '../mapping/plan.ts'
-import { FA3_NAMESPACE, type Invoice, type InvoiceInput, invoicePlan, invoiceSchema } from '../model/invoice.ts'
+import {
+  FA3_NAMESPACE,
+  type Invoice,
+  type InvoiceInput,
+  invoicePlan,
+  invoiceSchema,
+  parseInvoiceModel,
+} from '../model/invoice.ts'
 import { modelIssues } from '../validate/model-issues.ts'
 import { XmlWriter } from './writer.ts'
 
@@ -149,7 +156,7 @@ export function serializeInvoice(model: Invoice, options: BuildOptions = {}): st
  * ```
  */
 export function buildInvoiceXml(input: InvoiceInput | Invoice, options: BuildOptions = {}): string {
-  const parsed = invoiceSchema.safeParse(input)
+  const parsed = parseInvoiceModel(input)
   if (!parsed.success) throw new Fa3Error('FA3_MODEL_INVALID', modelIssues(parsed.error))
   return serializeInvoice(parsed.data, options)
 }

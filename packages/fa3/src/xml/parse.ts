@@ -6,7 +6,7 @@
  */
 import { Fa3Error, type Fa3Issue } from '../errors.ts'
 import { type MemberPlan, type ObjectPlan, type VariantPlan, variantNames } from '../mapping/plan.ts'
-import { FA3_NAMESPACE, type Invoice, invoicePlan, invoiceSchema } from '../model/invoice.ts'
+import { FA3_NAMESPACE, type Invoice, invoicePlan, parseInvoiceModel } from '../model/invoice.ts'
 import { modelIssues } from '../validate/model-issues.ts'
 import { xsdIssues } from '../validate/xsd.ts'
 import { elementData, parseXmlDocument, type XmlElementData } from './document.ts'
@@ -271,7 +271,7 @@ export function invoiceFromElement(root: XmlElementData): Invoice {
     if (error instanceof StructureError) throw new Fa3Error('FA3_SCHEMA_INVALID', [error.issue])
     throw error
   }
-  const parsed = invoiceSchema.safeParse(draft)
+  const parsed = parseInvoiceModel(draft)
   if (!parsed.success) throw new Fa3Error('FA3_MODEL_INVALID', modelIssues(parsed.error))
   return parsed.data
 }

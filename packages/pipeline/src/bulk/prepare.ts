@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { duplicateKey, type Invoice, invoiceSchema, validateInvoice } from '@ksef-hub/fa3'
+import { duplicateKey, type Invoice, parseInvoiceModel, validateInvoice } from '@ksef-hub/fa3'
 import type { PipelineErrorCode } from '../errors.ts'
 import { defaultSourceRef, idempotencyKey, storedForm } from '../invoices/keys.ts'
 import type { BulkItemResult, BulkRequest } from './bulk-intake.ts'
@@ -65,7 +65,7 @@ export function prepare(
   const failures: Failure[] = []
   request.items.forEach((item, index) => {
     const input = withDefaultHeader(item?.invoice, createdAt)
-    const parsed = invoiceSchema.safeParse(input)
+    const parsed = parseInvoiceModel(input)
     if (!parsed.success) {
       // The full validator names every finding the way single submissions do; it runs only for failures.
       const issues = validateInvoice(input as never).issues.filter((issue) => issue.severity === 'error')

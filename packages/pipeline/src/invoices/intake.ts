@@ -11,8 +11,8 @@ import {
   Fa3Error,
   type Fa3Issue,
   type Invoice,
-  invoiceSchema,
   duplicateKey as ksefDuplicateKey,
+  parseInvoiceModel,
   parseInvoiceXml,
   sha256Base64,
   validateInvoice,
@@ -104,7 +104,7 @@ function prepare(request: SubmitRequest, now: Date): Prepared {
   }
   const input = withDefaultHeader(request.invoice, now)
   if (!full) {
-    const parsed = invoiceSchema.safeParse(input)
+    const parsed = parseInvoiceModel(input)
     if (!parsed.success) throw invalid(validateInvoice(input as never).issues)
     return { invoice: parsed.data, xml: null, warnings: [] }
   }
