@@ -6,7 +6,9 @@
  *
  *   node packages/pipeline/bench/bulk-cost.bench.ts     (PostgreSQL at TEST_POSTGRES_URL, on this machine)
  *
- * Environment: BENCH_REQUESTS (default 30), BENCH_BULK_SIZE (default 1000), BENCH_LINES (default 5).
+ * Environment: BENCH_REQUESTS (default 30), BENCH_BULK_SIZE (default 1000), BENCH_LINES (default 5), BENCH_PREFILL
+ * (invoices stored before measuring, default 0: what an invoice costs when the tables and their indexes are large;
+ * a checkpoint follows, so the measured writes pay their full-page images as they would in production).
  *
  * @module
  */
@@ -25,6 +27,7 @@ const SERVER = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 30)
 const SIZE = Number(process.env.BENCH_BULK_SIZE ?? 1000)
 const LINES = Number(process.env.BENCH_LINES ?? 5)
+const PREFILL = Number(process.env.BENCH_PREFILL ?? 0)
 const WARM_UP = 3
 const NIP = '5265877635'
 const TENANT = { id: 'bench', nip: NIP }
@@ -35,6 +38,7 @@ const name = `ksef_hub_cost_${randomBytes(4).toString('hex')}`
 await admin.query(`create database ${name}`)
 const url = new URL(SERVER)
 url.pathname = `/${name}`
+const currentWal = async () => (await admin.query('select pg_current_wal_lsn() as lsn')).rows[0].lsn as string
 const database = await openDatabase({ url: url.toString(), poolSize: 4 })
 try {
   const boss = await startBoss(database, { supervise: false, schedule: false })
@@ -50,11 +54,9 @@ try {
     '__NUMBER__',
   ) as [string, string]
   // Request bodies as the gateway receives them: parsing is part of the cost.
-  const bodies = Array.from(
-    { length: REQUESTS + WARM_UP },
-    (_, b) =>
-      `{"invoices":[${Array.from({ length: SIZE }, (_, n) => `{"invoice":${prefix}C/${b}/${n}${suffix}}`).join(',')}]}`,
-  )
+  const body = (b: number | string) =>
+    `{"invoices":[${Array.from({ length: SIZE }, (_, n) => `{"invoice":${prefix}C/${b}/${n}${suffix}}`).join(',')}]}`
+  const bodies = Array.from({ length: REQUESTS + WARM_UP }, (_, b) => body(b))
   const submit = async (body: string) => {
     const results = await submitInvoicesBulk(context, {
       tenantId: TENANT.id,
@@ -64,7 +66,10 @@ try {
     const failed = results.find((result) => !result.ok)
     if (failed) throw new Error(`an invoice was refused: ${JSON.stringify(failed)}`)
   }
+  for (let b = 0; b * SIZE < PREFILL; b++) await submit(body(`prefill-${b}`))
+  if (PREFILL > 0) await admin.query('checkpoint')
   for (const body of bodies.slice(0, WARM_UP)) await submit(body)
+  const walBefore = await currentWal()
   const node0 = process.cpuUsage()
   const postgresCpu = measurePostgresCpu()
   const started = performance.now()
@@ -72,12 +77,16 @@ try {
   const wallMs = performance.now() - started
   const node = process.cpuUsage(node0)
   const postgresMs = postgresCpu()
+  const walBytes = Number(
+    (await admin.query('select pg_wal_lsn_diff(pg_current_wal_lsn(), $1) as bytes', [walBefore])).rows[0].bytes,
+  )
   const invoices = REQUESTS * SIZE
   const perInvoice = (ms: number) => ((ms * 1000) / invoices).toFixed(1)
   console.log(
     `bulk intake, ${SIZE} invoices of ${LINES} lines per request, one at a time: ` +
       `this process ${perInvoice((node.user + node.system) / 1000)} µs CPU per invoice, ` +
-      `PostgreSQL ${perInvoice(postgresMs)} µs CPU per invoice, ${((invoices / wallMs) * 1000).toFixed(0)} invoices/s`,
+      `PostgreSQL ${perInvoice(postgresMs)} µs CPU per invoice, ${((invoices / wallMs) * 1000).toFixed(0)} invoices/s, ` +
+      `${(walBytes / invoices).toFixed(0)} bytes of WAL per invoice${PREFILL ? ` (after ${PREFILL} invoices)` : ''}`,
   )
   await boss.stop({ graceful: false })
 } finally {

@@ -23,6 +23,7 @@ import { inTransaction } from '../queue/boss.ts'
 import { QUEUES } from '../queue/queues.ts'
 import { queueSubmitJobs } from '../queue/submit-jobs.ts'
 import { getTenant } from '../tenants/tenants.ts'
+import { liveNumbers, storedDocuments } from './lookups.ts'
 import { type Candidate, columnsOf, failure, prepare } from './prepare.ts'
 
 /** One invoice of a bulk submission. */
@@ -104,7 +105,8 @@ async function store(
   const source = request.source ?? 'api'
   const actor = request.actor ?? `api:${tenantId}`
   const results: BulkItemResult[] = []
-  const keys = [...new Set(candidates.map((candidate) => candidate.key))]
+  // Sorted, so that requests with documents in common lock their rows in one order (no deadlock between them).
+  const keys = [...new Set(candidates.map((candidate) => candidate.key))].sort()
   const dups = [...new Set(candidates.map((candidate) => candidate.dup.value))]
   const existing = new Map<string, { id: string; state: string; content_hash: string }>()
   const live = new Map<string, { id: string; ksef_number: string | null }>()
@@ -113,23 +115,11 @@ async function store(
   // another request commits meanwhile is seen by the second lookup whenever the first saw its number (the other
   // order took a document committed between the two for another document with the same number).
   for (let start = 0; start < dups.length; start += CHUNK) {
-    const rows = await trx
-      .selectFrom('invoices')
-      .select(['id', 'ksef_number', 'duplicate_key'])
-      .where('tenant_id', '=', tenantId)
-      .where('duplicate_key', '=', sql<string>`any(${dups.slice(start, start + CHUNK)}::text[])`)
-      .where('state', '<>', 'rejected')
-      .execute()
+    const { rows } = await liveNumbers(tenantId, dups.slice(start, start + CHUNK)).execute(trx)
     for (const row of rows) live.set(row.duplicate_key, row)
   }
   for (let start = 0; start < keys.length; start += CHUNK) {
-    const rows = await trx
-      .selectFrom('invoices')
-      .select(['id', 'state', 'content_hash', 'idempotency_key'])
-      .where('tenant_id', '=', tenantId)
-      .where('idempotency_key', '=', sql<string>`any(${keys.slice(start, start + CHUNK)}::text[])`)
-      .forUpdate()
-      .execute()
+    const { rows } = await storedDocuments(tenantId, keys.slice(start, start + CHUNK)).execute(trx)
     for (const row of rows) existing.set(row.idempotency_key, row)
   }
 
