@@ -1,7 +1,7 @@
 /**
  * The mapping DSL: one declaration per FA(3) element gives the zod schema of the model (English names, types
- * inferred) and the XML plan (schema names, XSD order). This file is the only place that knows how the two are
- * joined; the model files under `../model` are the mapping table itself.
+ * inferred), the XML plan (schema names, XSD order) and the model's fast check (`check.ts`). This file is the only
+ * place that knows how the three are joined; the model files under `../model` are the mapping table itself.
  *
  * @module
  */

@@ -24,6 +24,11 @@ const LIST_AT_LEAST_EVERY = 5
 // for the listing budget, which a busy minute of online sends would spend in seconds.
 const ASK_EACH_UP_TO = 4
 
+// Looks at a batch session whose invoices all have their outcomes, until KSeF reports the session processed: about
+// an hour at the longest poll interval. KSeF finishes a session's invoices before the session itself, so the poll
+// that settles the last invoice may still read the session as being processed.
+const SETTLE_POLLS_AT_MOST = 60
+
 /** What KSeF says about the waiting invoices: asked one by one when they are few and all have a reference. */
 async function sessionResults(
   client: KsefClient,
@@ -68,11 +73,15 @@ export function pollHandler(env: WorkerEnv): (jobs: Job<SessionJob>[]) => Promis
       .where('ksef_session_ref', '=', sessionRef)
       .where('state', '=', 'sent')
       .execute()
-    if (waiting.length === 0) return
+    if (waiting.length === 0) {
+      if (kind === 'batch') await settleBatchSession(env, job.data)
+      return
+    }
     const tc = await env.pool.forTenant(tenantId)
     const session = await tc.client.getSessionStatus(sessionRef)
     await env.breaker.success(tc.scope)
     const sessionFailed = kind === 'batch' && BATCH_FAILED.has(session.status.code)
+    const sessionDone = kind === 'batch' && (session.status.code >= 200 || sessionFailed)
     // The listing costs two calls of KSeF's tightest budget (20 a minute per context); the session status (120 a
     // minute) tells whether any invoice finished since the last look. Nothing finished: nothing to list.
     // Every few idle polls it lists anyway, should a count and the hub's records ever disagree.
@@ -118,18 +127,16 @@ export function pollHandler(env: WorkerEnv): (jobs: Job<SessionJob>[]) => Promis
     }
     // Before the invoices' outcomes: those commit in groups and start UPO downloads, so an invoice can be confirmed
     // while later groups are still being applied, and its session must not still read `open` then.
-    if (kind === 'batch' && (session.status.code >= 200 || sessionFailed)) {
-      await env.context.db
-        .updateTable('ksef_sessions')
-        .set({ status: sessionFailed ? 'failed' : 'processed', processed_at: env.context.now() })
-        .where('reference_number', '=', sessionRef)
-        .execute()
-    }
+    if (sessionDone) await markBatchSession(env, sessionRef, sessionFailed)
     for (const applied of (await applyInvoiceStatuses(env, tc.client, found, sessionRef)).values()) {
       if (applied === 'pending') unresolved++
       else progress++
     }
-    if (unresolved === 0) return
+    if (unresolved === 0) {
+      // KSeF read as still processing before it listed the last results: look at the session once more, later.
+      if (kind === 'batch' && !sessionDone) await pollAgain(env, { ...job.data, idlePolls: 0 })
+      return
+    }
     const idlePolls = progress > 0 ? 0 : (job.data.idlePolls ?? 0) + 1
     await pollAgain(env, {
       ...job.data,
@@ -137,6 +144,38 @@ export function pollHandler(env: WorkerEnv): (jobs: Job<SessionJob>[]) => Promis
       ...(finished !== undefined ? { finished, waiting: unresolved } : {}),
     })
   }
+}
+
+async function markBatchSession(env: WorkerEnv, sessionRef: string, failed: boolean): Promise<void> {
+  await env.context.db
+    .updateTable('ksef_sessions')
+    .set({ status: failed ? 'failed' : 'processed', processed_at: env.context.now() })
+    .where('reference_number', '=', sessionRef)
+    .where('status', '=', 'open')
+    .execute()
+}
+
+/** A batch session whose invoices all have their outcomes: marked once KSeF reports it processed. */
+async function settleBatchSession(env: WorkerEnv, job: SessionJob): Promise<void> {
+  const row = await env.context.db
+    .selectFrom('ksef_sessions')
+    .select('status')
+    .where('reference_number', '=', job.sessionRef)
+    .executeTakeFirst()
+  if (row?.status !== 'open') return
+  const tc = await env.pool.forTenant(job.tenantId)
+  const { code } = (await tc.client.getSessionStatus(job.sessionRef)).status
+  await env.breaker.success(tc.scope)
+  if (code >= 200 || BATCH_FAILED.has(code)) return markBatchSession(env, job.sessionRef, BATCH_FAILED.has(code))
+  const idlePolls = (job.idlePolls ?? 0) + 1
+  if (idlePolls >= SETTLE_POLLS_AT_MOST) {
+    env.context.logger.warn(
+      { sessionRef: job.sessionRef, code },
+      'KSeF has not reported a batch session processed although each of its invoices has its outcome; its record stays open',
+    )
+    return
+  }
+  await pollAgain(env, { ...job, idlePolls })
 }
 
 /** How many of the session's invoices KSeF has finished (accepted or failed), when its status says. */
