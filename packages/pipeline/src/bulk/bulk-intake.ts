@@ -11,12 +11,12 @@
  *
  * @module
  */
-import { randomUUID } from 'node:crypto'
 import { sql, type Transaction } from 'kysely'
 import { redact } from '../audit/redact.ts'
 import type { PipelineContext } from '../context.ts'
 import type { Database } from '../db/schema.ts'
 import { PipelineError, type PipelineErrorCode } from '../errors.ts'
+import { newRecordId } from '../invoices/keys.ts'
 import { type AccountantStatus, accountantStatus, type InvoiceState } from '../invoices/states.ts'
 import { transitionOrThrow } from '../invoices/transition.ts'
 import { inTransaction } from '../queue/boss.ts'
@@ -179,7 +179,7 @@ async function store(
       )
       continue
     }
-    const id = found?.id ?? randomUUID()
+    const id = found?.id ?? newRecordId()
     live.set(dup.value, { id, ksef_number: null })
     claimedKeys.set(key, { id, hash, state: 'received', created: !found })
     ;(found ? resubmits : inserts).push({ id, candidate })

@@ -6,7 +6,6 @@
  * @module
  */
 
-import { randomUUID } from 'node:crypto'
 import {
   Fa3Error,
   type Fa3Issue,
@@ -26,7 +25,7 @@ import { PipelineError } from '../errors.ts'
 import { inTransaction } from '../queue/boss.ts'
 import { QUEUES } from '../queue/queues.ts'
 import { getTenant, type TenantRecord } from '../tenants/tenants.ts'
-import { defaultSourceRef, idempotencyKey, storedForm } from './keys.ts'
+import { defaultSourceRef, idempotencyKey, newRecordId, storedForm } from './keys.ts'
 import { type AccountantStatus, accountantStatus, type InvoiceState } from './states.ts'
 import { transitionOrThrow } from './transition.ts'
 
@@ -211,7 +210,7 @@ async function store(
       details: { reason: 'resubmitted with corrected content' },
     })
   } else {
-    id = randomUUID()
+    id = newRecordId()
     await trx
       .insertInto('invoices')
       .values({

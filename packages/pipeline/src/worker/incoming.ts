@@ -5,12 +5,12 @@
  *
  * @module
  */
-import { randomUUID } from 'node:crypto'
 import { type Invoice, parseInvoiceXml } from '@ksef-hub/fa3'
 import { type InvoiceMetadata, nextIncrementalFrom } from '@ksef-hub/ksef-client'
 import { sql } from 'kysely'
 import type { Job } from 'pg-boss'
 import { emitEvents } from '../events/events.ts'
+import { newRecordId } from '../invoices/keys.ts'
 import { QUEUES } from '../queue/queues.ts'
 import { listTenants } from '../tenants/tenants.ts'
 import type { WorkerEnv } from './env.ts'
@@ -81,7 +81,7 @@ async function pullTenant(env: WorkerEnv, tenantId: string, options: { force?: b
       const meta = metadata.get(file.ksefNumber)
       const sellerNip = meta?.seller.nip ?? model?.seller.nip ?? file.ksefNumber.slice(0, 10)
       const number = meta?.invoiceNumber ?? model?.details.number ?? ''
-      const id = randomUUID()
+      const id = newRecordId()
       const inserted = await trx
         .insertInto('incoming_invoices')
         .values({
