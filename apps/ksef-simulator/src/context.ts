@@ -16,6 +16,8 @@ export interface ResolvedOptions {
   readonly strict: boolean
   readonly rateLimits: 'prd' | 'relaxed'
   readonly processingDelayMs: number
+  /** How long a batch session stays at 150 after its last invoice's outcome. */
+  readonly sessionCompletionDelayMs: number
   /** Check NIP checksums of the parties as PRD does (TE does not). */
   readonly nipChecksums: boolean
   readonly accessTokenTtlSeconds: number

@@ -33,6 +33,11 @@ export interface SimulatorOptions {
   rateLimits?: 'prd' | 'relaxed'
   /** How long an invoice takes from 100 to its outcome (default 0: as fast as possible). */
   processingDelayMs?: number
+  /**
+   * How long a batch session reads as still being processed (150) after its last invoice has its outcome, as KSeF
+   * builds the session's UPO then (default 0).
+   */
+  sessionCompletionDelayMs?: number
   /** KSeF tokens to create at start (context and author: the NIP; permissions: InvoiceWrite, InvoiceRead). */
   seedTokens?: { nip: string; token: string }[]
   /** Check NIP checksums of the invoice parties, as PRD does (TEST does not). Default false. */
@@ -80,6 +85,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     strict: options.strict ?? false,
     rateLimits: options.rateLimits ?? 'relaxed',
     processingDelayMs: Math.max(0, options.processingDelayMs ?? 0),
+    sessionCompletionDelayMs: Math.max(0, options.sessionCompletionDelayMs ?? 0),
     nipChecksums: options.nipChecksums ?? false,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 900,
     exportPartBytes: options.exportPartBytes ?? 50_000_000,

@@ -170,6 +170,10 @@ async function run(sim: Simulator, referenceNumber: string): Promise<void> {
     }
     await yieldToEventLoop()
   }
+  if (sim.options.sessionCompletionDelayMs > 0) {
+    await sleep(sim, sim.options.sessionCompletionDelayMs)
+    if (sim.processor.stopped) return
+  }
   const counts = invoices.counts(referenceNumber)
   sim.processor.completeSession(
     session,
