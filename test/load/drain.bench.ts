@@ -16,17 +16,8 @@ import { readFile } from 'node:fs/promises'
 import { completeNip } from '@ksef-hub/fa3'
 import { typicalInvoice } from '@ksef-hub/fa3/testing'
 import { startSimulator } from '@ksef-hub/ksef-simulator'
-import {
-  createTenant,
-  generateMasterKey,
-  masterKeyRing,
-  openDatabase,
-  type PipelineContext,
-  putSecret,
-  silentLogger,
-  startBoss,
-  submitInvoice,
-} from '@ksef-hub/pipeline'
+import { createTenant, generateMasterKey, openDatabase, putSecret, submitInvoice } from '@ksef-hub/pipeline'
+import { contextOn } from '@ksef-hub/pipeline/testing'
 import pg from 'pg'
 import { spawnWorker } from '../chaos/worker-process.ts'
 import { issueToken } from '../ksef-client/simulator.ts'
@@ -61,15 +52,8 @@ await admin.connect()
 await admin.query(`create database ${name}`)
 const url = ADMIN_URL.replace(/\/[^/]*$/, `/${name}`)
 const database = await openDatabase({ url })
-const boss = await startBoss(database, { supervise: false, schedule: false })
 const masterKey = generateMasterKey()
-const context: PipelineContext = {
-  db: database.db,
-  boss,
-  keys: masterKeyRing(masterKey),
-  now: () => new Date(),
-  logger: silentLogger,
-}
+const context = await contextOn(database, { masterKey })
 const sim = await startSimulator({ port: 0, rateLimits: 'prd', log: () => {} })
 const nip = completeNip('752100400') as string
 let worker: ReturnType<typeof spawnWorker> | undefined
@@ -187,7 +171,7 @@ try {
 } finally {
   worker?.child.kill('SIGTERM')
   await worker?.exited
-  await boss.stop({ graceful: false, close: true })
+  await context.boss.stop({ graceful: false, close: true })
   await database.close()
   await sim.close()
   await admin.query(`drop database if exists ${name} with (force)`)

@@ -4,19 +4,13 @@
  *
  * @module
  */
-import { generateMasterKey, masterKeyRing, openDatabase, silentLogger, startBoss } from '@ksef-hub/pipeline'
+import { openDatabase } from '@ksef-hub/pipeline'
+import { contextOn } from '@ksef-hub/pipeline/testing'
 import { startGateway } from '../src/index.ts'
 
 const url = process.env.BENCH_DATABASE_URL as string
 const database = await openDatabase({ url, poolSize: 10, migrate: false })
-const boss = await startBoss(database, { supervise: false, schedule: false })
-const context = {
-  db: database.db,
-  boss,
-  keys: masterKeyRing(generateMasterKey()),
-  now: () => new Date(),
-  logger: silentLogger,
-}
+const context = await contextOn(database)
 const gateway = await startGateway({
   context,
   port: Number(process.env.BENCH_PORT),
@@ -26,7 +20,7 @@ process.send?.('listening')
 process.on('message', async (message) => {
   if (message !== 'stop') return
   await gateway.close()
-  await boss.stop({ graceful: false })
+  await context.boss.stop({ graceful: false })
   await database.close()
   process.exit(0)
 })

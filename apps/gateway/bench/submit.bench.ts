@@ -21,17 +21,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { typicalInvoice } from '@ksef-hub/fa3/testing'
-import {
-  createLogger,
-  createTenant,
-  generateMasterKey,
-  issueApiKey,
-  masterKeyRing,
-  openDatabase,
-  silentLogger,
-  startBoss,
-} from '@ksef-hub/pipeline'
-import { measurePostgresCpu } from '@ksef-hub/pipeline/testing'
+import { createLogger, createTenant, issueApiKey, openDatabase, silentLogger } from '@ksef-hub/pipeline'
+import { contextOn, measurePostgresCpu } from '@ksef-hub/pipeline/testing'
 import pg from 'pg'
 import { startGateway } from '../src/index.ts'
 
@@ -201,11 +192,10 @@ async function main(): Promise<void> {
   await admin(`create database ${name}`)
   const url = urlOf(name)
   const database = await openDatabase({ url, poolSize: 20 })
-  const boss = await startBoss(database, { supervise: false, schedule: false })
   const logger = process.env.BENCH_ACCESS_LOG
     ? createLogger({ level: 'info', destination: createWriteStream('/dev/null') })
     : silentLogger
-  const context = { db: database.db, boss, keys: masterKeyRing(generateMasterKey()), now: () => new Date(), logger }
+  const context = await contextOn(database, { logger })
   await createTenant(database.db, {
     id: 'bench',
     name: 'Bench',
@@ -264,7 +254,7 @@ async function main(): Promise<void> {
     )
   } finally {
     await gateway.close()
-    await boss.stop({ graceful: false })
+    await context.boss.stop({ graceful: false })
     await database.close()
     if (process.env.BENCH_KEEP_DATABASE) console.log(`kept database ${name}`)
     else await admin(`drop database if exists ${name} with (force)`)

@@ -17,10 +17,8 @@ import { typicalInvoice } from '@ksef-hub/fa3/testing'
 import pg from 'pg'
 import { submitInvoicesBulk } from '../src/bulk/bulk-intake.ts'
 import { openDatabase } from '../src/db/database.ts'
-import { silentLogger } from '../src/logging/logger.ts'
-import { startBoss } from '../src/queue/boss.ts'
-import { generateMasterKey, masterKeyRing } from '../src/secrets/master-key.ts'
 import { createTenant } from '../src/tenants/tenants.ts'
+import { contextOn } from '../src/testing/context.ts'
 import { measurePostgresCpu } from '../src/testing/postgres-cpu.ts'
 
 const SERVER = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -41,14 +39,7 @@ url.pathname = `/${name}`
 const currentWal = async () => (await admin.query('select pg_current_wal_lsn() as lsn')).rows[0].lsn as string
 const database = await openDatabase({ url: url.toString(), poolSize: 4 })
 try {
-  const boss = await startBoss(database, { supervise: false, schedule: false })
-  const context = {
-    db: database.db,
-    boss,
-    keys: masterKeyRing(generateMasterKey()),
-    now: () => new Date(),
-    logger: silentLogger,
-  }
+  const context = await contextOn(database)
   await createTenant(database.db, { ...TENANT, name: 'Bench', environment: 'test' })
   const [prefix, suffix] = JSON.stringify(typicalInvoice({ sellerNip: NIP, number: '__NUMBER__', lines: LINES })).split(
     '__NUMBER__',
@@ -88,7 +79,7 @@ try {
       `PostgreSQL ${perInvoice(postgresMs)} µs CPU per invoice, ${((invoices / wallMs) * 1000).toFixed(0)} invoices/s, ` +
       `${(walBytes / invoices).toFixed(0)} bytes of WAL per invoice${PREFILL ? ` (after ${PREFILL} invoices)` : ''}`,
   )
-  await boss.stop({ graceful: false })
+  await context.boss.stop({ graceful: false })
 } finally {
   await database.close()
   await admin.query(`drop database if exists ${name} with (force)`)

@@ -10,10 +10,8 @@ import type { PgBoss } from 'pg-boss'
 import { inject } from 'vitest'
 import type { PipelineContext } from '../context.ts'
 import { type HubDatabase, openDatabase } from '../db/database.ts'
-import { silentLogger } from '../logging/logger.ts'
-import { startBoss } from '../queue/boss.ts'
-import { generateMasterKey, masterKeyRing } from '../secrets/master-key.ts'
 import type { Backend } from './backends.ts'
+import { contextOn } from './context.ts'
 import { postgresUrl, TEST_POSTGRES_URL } from './template.ts'
 
 /** A test database and how to throw it away. */
@@ -80,16 +78,12 @@ export interface TestContext extends PipelineContext {
  */
 export async function openTestContext(backend: Backend, options: { now?: () => Date } = {}): Promise<TestContext> {
   const database = await openTestDatabase(backend)
-  const boss = await startBoss(database, { supervise: false, schedule: false })
+  const context = await contextOn(database, options)
   return {
-    db: database.db,
-    boss,
+    ...context,
     database,
-    keys: masterKeyRing(generateMasterKey()),
-    now: options.now ?? (() => new Date()),
-    logger: silentLogger,
     async close() {
-      await boss.stop({ graceful: false, close: database.kind !== 'pglite' })
+      await context.boss.stop({ graceful: false, close: database.kind !== 'pglite' })
       await database.destroy()
     },
   }

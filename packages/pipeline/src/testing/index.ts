@@ -6,5 +6,6 @@
  * @module
  */
 export { type Backend, testBackends } from './backends.ts'
+export { type ContextOptions, contextOn } from './context.ts'
 export { openTestContext, openTestDatabase, type TestContext, type TestDatabase } from './database.ts'
 export { measurePostgresCpu } from './postgres-cpu.ts'
