@@ -16,6 +16,12 @@ import { applyInvoiceStatuses, requeue } from './outcomes.ts'
 // result of its own was not registered.
 const BATCH_FAILED = new Set([405, 415, 420, 430, 435, 440, 500])
 
+/** How a batch session ended, by KSeF's status code; `undefined` while KSeF is still processing it (below 200). */
+function batchSessionEnd(code: number): 'processed' | 'failed' | undefined {
+  if (code < 200) return undefined
+  return BATCH_FAILED.has(code) ? 'failed' : 'processed'
+}
+
 // Idle polls between listings that are made even though the session's counts did not move.
 const LIST_AT_LEAST_EVERY = 5
 
@@ -80,8 +86,8 @@ export function pollHandler(env: WorkerEnv): (jobs: Job<SessionJob>[]) => Promis
     const tc = await env.pool.forTenant(tenantId)
     const session = await tc.client.getSessionStatus(sessionRef)
     await env.breaker.success(tc.scope)
-    const sessionFailed = kind === 'batch' && BATCH_FAILED.has(session.status.code)
-    const sessionDone = kind === 'batch' && (session.status.code >= 200 || sessionFailed)
+    const sessionEnd = kind === 'batch' ? batchSessionEnd(session.status.code) : undefined
+    const sessionFailed = sessionEnd === 'failed'
     // The listing costs two calls of KSeF's tightest budget (20 a minute per context); the session status (120 a
     // minute) tells whether any invoice finished since the last look. Nothing finished: nothing to list.
     // Every few idle polls it lists anyway, should a count and the hub's records ever disagree.
@@ -127,14 +133,14 @@ export function pollHandler(env: WorkerEnv): (jobs: Job<SessionJob>[]) => Promis
     }
     // Before the invoices' outcomes: those commit in groups and start UPO downloads, so an invoice can be confirmed
     // while later groups are still being applied, and its session must not still read `open` then.
-    if (sessionDone) await markBatchSession(env, sessionRef, sessionFailed)
+    if (sessionEnd) await markBatchSession(env, sessionRef, sessionEnd)
     for (const applied of (await applyInvoiceStatuses(env, tc.client, found, sessionRef)).values()) {
       if (applied === 'pending') unresolved++
       else progress++
     }
     if (unresolved === 0) {
       // KSeF read as still processing before it listed the last results: look at the session once more, later.
-      if (kind === 'batch' && !sessionDone) await pollAgain(env, { ...job.data, idlePolls: 0 })
+      if (kind === 'batch' && !sessionEnd) await pollAgain(env, { ...job.data, idlePolls: 0 })
       return
     }
     const idlePolls = progress > 0 ? 0 : (job.data.idlePolls ?? 0) + 1
@@ -146,10 +152,10 @@ export function pollHandler(env: WorkerEnv): (jobs: Job<SessionJob>[]) => Promis
   }
 }
 
-async function markBatchSession(env: WorkerEnv, sessionRef: string, failed: boolean): Promise<void> {
+async function markBatchSession(env: WorkerEnv, sessionRef: string, end: 'processed' | 'failed'): Promise<void> {
   await env.context.db
     .updateTable('ksef_sessions')
-    .set({ status: failed ? 'failed' : 'processed', processed_at: env.context.now() })
+    .set({ status: end, processed_at: env.context.now() })
     .where('reference_number', '=', sessionRef)
     .where('status', '=', 'open')
     .execute()
@@ -166,7 +172,8 @@ async function settleBatchSession(env: WorkerEnv, job: SessionJob): Promise<void
   const tc = await env.pool.forTenant(job.tenantId)
   const { code } = (await tc.client.getSessionStatus(job.sessionRef)).status
   await env.breaker.success(tc.scope)
-  if (code >= 200 || BATCH_FAILED.has(code)) return markBatchSession(env, job.sessionRef, BATCH_FAILED.has(code))
+  const end = batchSessionEnd(code)
+  if (end) return markBatchSession(env, job.sessionRef, end)
   const idlePolls = (job.idlePolls ?? 0) + 1
   if (idlePolls >= SETTLE_POLLS_AT_MOST) {
     env.context.logger.warn(
