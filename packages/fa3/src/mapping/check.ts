@@ -199,14 +199,14 @@ export function variantCheck(variants: ReadonlyMap<string, Check>): Check {
 }
 
 /**
- * One of a fixed set of strings.
+ * The test of an enumeration: one of a fixed set of strings (what `z.enum(values)` accepts).
  *
  * @example
  * ```ts
- * enumCheck(['VAT', 'KOR'])('VAT') // 'VAT'
+ * oneOf(['VAT', 'KOR'])('VAT') // true
  * ```
  */
-export function enumCheck(values: readonly string[]): Check {
+export function oneOf(values: readonly string[]): (value: unknown) => boolean {
   const allowed = new Set(values)
-  return leafCheck((value) => typeof value === 'string' && allowed.has(value))
+  return (value) => typeof value === 'string' && allowed.has(value)
 }

@@ -10,9 +10,9 @@ import {
   arrayCheck,
   type Check,
   defaultCheck,
-  enumCheck,
   leafCheck,
   objectCheck,
+  oneOf,
   optionalCheck,
   variantCheck,
 } from './check.ts'
@@ -487,7 +487,7 @@ export function tags<T extends Record<string, readonly Lead[]>>(
   const empty: ObjectPlan = { members: [], attrs: [], atMostOne: [], exactlyOne: [] }
   const variants = Object.entries(branches).map(([tag, lead]) => ({ tag, lead, plan: empty }))
   const zod = z.enum(names) as unknown as z.ZodEnum<{ [K in keyof T & string]: K }>
-  return new Field(zod, enumCheck(names), (key) => ({
+  return new Field(zod, leafCheck(oneOf(names)), (key) => ({
     ...base,
     kind: 'choice',
     key,

@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from 'zod'
+import { oneOf } from '../mapping/check.ts'
 import { type ValueType, valueType } from '../mapping/dsl.ts'
 import type { Codec } from '../mapping/plan.ts'
 import { codePointLabel, findForbiddenCharacter } from '../xml/characters.ts'
@@ -197,11 +198,6 @@ export const integer = valueType(
   numberCodec,
   { kind: 'integer', min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER },
 )
-
-function oneOf(values: readonly string[]): (value: unknown) => boolean {
-  const allowed = new Set(values)
-  return (value) => isString(value) && allowed.has(value)
-}
 
 /**
  * An enumeration whose model values are the official codes themselves (e.g. VAT rates `23`, `zw`, `np I`).
