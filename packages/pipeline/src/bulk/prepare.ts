@@ -6,6 +6,7 @@
  */
 import { duplicateKey, type Invoice, parseInvoiceModel, validateInvoice } from '@ksef-hub/fa3'
 import type { PipelineErrorCode } from '../errors.ts'
+import { createdAtOf, withDefaultHeader } from '../invoices/header.ts'
 import { defaultSourceRef, idempotencyKey, storedForm } from '../invoices/keys.ts'
 import type { BulkItemResult, BulkRequest } from './bulk-intake.ts'
 
@@ -36,16 +37,6 @@ export function failure(index: number, code: PipelineErrorCode, message: string,
   return { index, ok: false, error: details === undefined ? { code, message } : { code, message, details } }
 }
 
-function withDefaultHeader(input: unknown, createdAt: string): unknown {
-  if (!input || typeof input !== 'object' || Array.isArray(input)) return input
-  const record = input as Record<string, unknown>
-  const header = record.header ?? {}
-  if (typeof header !== 'object' || header === null || (header as Record<string, unknown>).createdAt !== undefined) {
-    return input
-  }
-  return { ...record, header: { ...header, createdAt } }
-}
-
 /**
  * Checks every item and computes its identities; failures are results, not throws.
  *
@@ -60,7 +51,7 @@ export function prepare(
   now: Date,
 ): { candidates: Candidate[]; failures: Failure[] } {
   const source = request.source ?? 'api'
-  const createdAt = now.toISOString().replace(/\.\d{3}Z$/, 'Z')
+  const createdAt = createdAtOf(now)
   const candidates: Candidate[] = []
   const failures: Failure[] = []
   request.items.forEach((item, index) => {

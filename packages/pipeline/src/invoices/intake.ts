@@ -25,6 +25,7 @@ import { PipelineError } from '../errors.ts'
 import { inTransaction } from '../queue/boss.ts'
 import { QUEUES } from '../queue/queues.ts'
 import { getTenant, type TenantRecord } from '../tenants/tenants.ts'
+import { createdAtOf, withDefaultHeader } from './header.ts'
 import { defaultSourceRef, idempotencyKey, newRecordId, storedForm } from './keys.ts'
 import { type AccountantStatus, accountantStatus, type InvoiceState } from './states.ts'
 import { transitionOrThrow } from './transition.ts'
@@ -75,15 +76,6 @@ function invalid(issues: readonly Fa3Issue[]): PipelineError {
   )
 }
 
-function withDefaultHeader(input: unknown, now: Date): unknown {
-  if (!input || typeof input !== 'object' || Array.isArray(input)) return input
-  const record = input as Record<string, unknown>
-  const header = (record.header ?? {}) as Record<string, unknown>
-  if (typeof header !== 'object' || header === null || header.createdAt !== undefined) return input
-  // The creation time KSeF wants is when the XML was produced: the hub fills it in when the client did not.
-  return { ...record, header: { ...header, createdAt: now.toISOString().replace(/\.\d{3}Z$/, 'Z') } }
-}
-
 function prepare(request: SubmitRequest, now: Date): Prepared {
   const full = (request.validation ?? 'full') === 'full'
   if ((request.format ?? 'json') === 'xml') {
@@ -101,7 +93,7 @@ function prepare(request: SubmitRequest, now: Date): Prepared {
     if (!report.valid || !report.invoice) throw invalid(report.issues)
     return { invoice: report.invoice, xml: bytes, warnings: [...report.issues] }
   }
-  const input = withDefaultHeader(request.invoice, now)
+  const input = withDefaultHeader(request.invoice, createdAtOf(now))
   if (!full) {
     const parsed = parseInvoiceModel(input)
     if (!parsed.success) throw invalid(validateInvoice(input as never).issues)
