@@ -58,13 +58,23 @@ function openKey(context: PipelineContext, reference: string, material: Uint8Arr
 export class OnlineSessions {
   readonly #context: PipelineContext
   readonly #cache = new Map<string, OnlineSession>()
+  /** Acquisitions in flight, by tenant: fetchers that ask at once share one, rather than each opening a session. */
+  readonly #acquiring = new Map<string, Promise<OnlineSession>>()
 
   constructor(context: PipelineContext) {
     this.#context = context
   }
 
   /** An open session of the tenant, resumed or opened (and stored before it is used). */
-  async acquire({ tenant, client }: TenantClient): Promise<OnlineSession> {
+  acquire(tc: TenantClient): Promise<OnlineSession> {
+    const pending = this.#acquiring.get(tc.tenant.id)
+    if (pending) return pending
+    const acquisition = this.#acquire(tc).finally(() => this.#acquiring.delete(tc.tenant.id))
+    this.#acquiring.set(tc.tenant.id, acquisition)
+    return acquisition
+  }
+
+  async #acquire({ tenant, client }: TenantClient): Promise<OnlineSession> {
     const now = this.#context.now()
     const usable = (validUntil: Date) => validUntil.getTime() - now.getTime() > VALIDITY_MARGIN_MS
     const cached = this.#cache.get(tenant.id)
