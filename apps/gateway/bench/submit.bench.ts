@@ -221,11 +221,19 @@ async function main(): Promise<void> {
     console.log(`pgbench single-row insert: ${raw.tps.toFixed(0)} tps (avg ${raw.latencyMs} ms, ${PG_CLIENTS} clients)`)
     const validation = process.env.BENCH_VALIDATION === 'full' ? 'full' : 'structural'
     if (!process.env.BENCH_SKIP_SINGLE) {
+      const postgresCpu = measurePostgresCpu()
+      const gatewayCpu = process.cpuUsage()
       const single = await wrk(gateway.url, template, apiKey, `/v1/invoices?validation=${validation}`)
+      const { user, system } = process.cpuUsage(gatewayCpu)
+      // With one gateway process, it is this process: its CPU per invoice beside PostgreSQL's.
+      const cpu =
+        GATEWAYS === 1
+          ? `; CPU per invoice: gateway ${((user + system) / single.requests).toFixed(0)} µs, PostgreSQL ${((postgresCpu() * 1000) / single.requests).toFixed(0)} µs`
+          : ''
       console.log(
         `POST /v1/invoices (${validation}, ${LINES} lines, ${GATEWAYS} gateway process(es), ${template.length} B): ${single.rps.toFixed(0)} invoices/s, ` +
           `p50 ${single.p50.toFixed(1)} ms, p90 ${single.p90.toFixed(1)} ms, p99 ${single.p99.toFixed(1)} ms, max ${single.max.toFixed(1)} ms, ` +
-          `non-2xx ${single.non2xx}, ${CONNECTIONS} connections; ratio to pgbench ${(single.rps / raw.tps).toFixed(2)}`,
+          `non-2xx ${single.non2xx}, ${CONNECTIONS} connections; ratio to pgbench ${(single.rps / raw.tps).toFixed(2)}${cpu}`,
       )
     }
     if (process.env.BENCH_SKIP_BULK) return

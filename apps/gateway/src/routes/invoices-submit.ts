@@ -43,7 +43,7 @@ export const submitRoute = createRoute({
   tags: ['Invoices'],
   summary: 'Submit an invoice',
   description:
-    'Stores the invoice and queues it for KSeF in one transaction. Send the canonical JSON model (optionally wrapped as `{ "invoice": ..., "sourceRef": ... }`) or the FA(3) XML with `Content-Type: application/xml`. The same document submitted again answers with its first record (`created: false`).',
+    'Stores the invoice and queues it for KSeF, both or neither. Send the canonical JSON model (optionally wrapped as `{ "invoice": ..., "sourceRef": ... }`) or the FA(3) XML with `Content-Type: application/xml`. The same document submitted again answers with its first record (`created: false`).',
   security: [{ Bearer: [] }],
   request: {
     query: SubmitQuerySchema,
@@ -78,7 +78,7 @@ export const bulkRoute = createRoute({
   path: '/v1/invoices/bulk',
   tags: ['Invoices'],
   summary: 'Submit many invoices',
-  description: `Up to ${BULK_MAX_ITEMS} invoices in one transaction, each checked structurally and stored in state \`received\` (the worker runs the full checks before sending). Every item has its own result; one bad invoice does not sink the others.`,
+  description: `Up to ${BULK_MAX_ITEMS} invoices, stored and queued for KSeF together or not at all, each checked structurally and stored in state \`received\` (the worker runs the full checks before sending). Every item has its own result; one bad invoice does not sink the others.`,
   security: [{ Bearer: [] }],
   request: {
     headers: IdempotencyHeaderSchema,

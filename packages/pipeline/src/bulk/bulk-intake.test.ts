@@ -1,4 +1,5 @@
 import { typicalInvoice } from '@ksef-hub/fa3/testing'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { submitInvoice } from '../invoices/intake.ts'
 import { QUEUES } from '../queue/queues.ts'
@@ -92,6 +93,60 @@ describe.each(testBackends())('bulk intake (%s)', (backend) => {
     const [again] = await submitInvoicesBulk(context, { tenantId: 'acme', items: [{ invoice: corrected }] })
     expect(again).toMatchObject({ ok: true, id: first.id, created: false, state: 'received' })
     expect(await submitJobs(first.id)).toBe(2)
+  })
+
+  it('writes the invoices, audit entries and jobs of a request together or not at all, either way it writes', async () => {
+    const jobCount = async () =>
+      (
+        await sql<{ count: number }>`select count(*)::int as count from pgboss.job
+          where name in (${QUEUES.submit}, ${QUEUES.submitMany})`.execute(context.db)
+      ).rows[0]?.count
+    const stored = (number: string) =>
+      context.db.selectFrom('invoices').select(['id', 'state']).where('invoice_number', '=', number).execute()
+    const [rejected] = await submitInvoicesBulk(context, {
+      tenantId: 'acme',
+      items: [{ invoice: invoice('FV/ATOM/R') }],
+    })
+    if (!rejected?.ok) throw new Error('not stored')
+    await context.db.updateTable('invoices').set({ state: 'rejected' }).where('id', '=', rejected.id).execute()
+    const corrected = { ...invoice('FV/ATOM/R'), details: { ...invoice('FV/ATOM/R').details, issuePlace: 'Gdańsk' } }
+    // The audit log refuses this actor's entries: the write fails after the invoice rows and the jobs are in.
+    await sql`create function hub.refuse_audit() returns trigger language plpgsql as $$
+      begin if new.actor = 'test:refused' then raise exception 'audit refused'; end if; return new; end $$`.execute(
+      context.db,
+    )
+    await sql`create trigger refuse_audit before insert on hub.audit_log for each row
+      execute function hub.refuse_audit()`.execute(context.db)
+    try {
+      const before = await jobCount()
+      const requests = [
+        // New documents only: one statement.
+        [{ invoice: invoice('FV/ATOM/1') }, { invoice: invoice('FV/ATOM/2') }],
+        // A resubmission of a rejected document: one transaction.
+        [{ invoice: corrected }, { invoice: invoice('FV/ATOM/3') }],
+        // A fan-out job instead of submit jobs.
+        Array.from({ length: BULK_FAN_OUT_FROM }, (_, n) => ({ invoice: invoice(`FV/ATOM/F/${n}`) })),
+      ]
+      for (const items of requests) {
+        await expect(submitInvoicesBulk(context, { tenantId: 'acme', items, actor: 'test:refused' })).rejects.toThrow(
+          'audit refused',
+        )
+      }
+      expect(await jobCount()).toBe(before)
+      for (const number of ['FV/ATOM/1', 'FV/ATOM/2', 'FV/ATOM/3', 'FV/ATOM/F/0'])
+        expect(await stored(number)).toEqual([])
+      expect(await stored('FV/ATOM/R')).toEqual([{ id: rejected.id, state: 'rejected' }])
+    } finally {
+      await sql`drop trigger refuse_audit on hub.audit_log`.execute(context.db)
+      await sql`drop function hub.refuse_audit()`.execute(context.db)
+    }
+    // The same requests by another actor go through.
+    const results = await submitInvoicesBulk(context, {
+      tenantId: 'acme',
+      items: [{ invoice: invoice('FV/ATOM/1') }, { invoice: corrected }],
+    })
+    expect(results.map((result) => result.ok && result.created)).toEqual([true, false])
+    expect(await stored('FV/ATOM/R')).toEqual([{ id: rejected.id, state: 'received' }])
   })
 
   it('stores two overlapping requests running at once without a duplicate', async () => {

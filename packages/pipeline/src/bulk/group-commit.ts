@@ -1,8 +1,8 @@
 /**
  * Group commit for single submissions: requests that arrive while earlier ones are being written wait a moment
- * and are written together, in one transaction with one multi-row INSERT and one job insert (the bulk path).
+ * and are written together by the bulk path: one lookup, then one statement for their rows and jobs.
  * At low load every request is written alone, at once; under load the batches grow by themselves, so the
- * database sees a few large transactions instead of thousands of tiny ones (each of which costs a commit and
+ * database sees a few large writes instead of thousands of tiny transactions (each of which costs a commit and
  * seven round trips). Each request still gets its own answer, with intake's rules and error codes.
  *
  * Used for the structural JSON path, the hot path of the API; full validation and XML go through intake.

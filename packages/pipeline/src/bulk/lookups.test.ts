@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTenant } from '../tenants/tenants.ts'
 import { testBackends } from '../testing/backends.ts'
 import { openTestContext, type TestContext } from '../testing/database.ts'
-import { liveNumbers, storedDocuments } from './lookups.ts'
+import { knownIdentities, knownIdentitiesQuery, liveNumbers, storedDocuments } from './lookups.ts'
 
 const NIP = '5265877635'
 /** Invoices stored after the statistics were taken: a tenant growing faster than autovacuum analyses it. */
@@ -63,6 +63,10 @@ describe.each(testBackends())('bulk intake lookups (%s)', (backend) => {
     expect(await indexesRead(storedDocuments('acme', requested.map(key).sort()))).toEqual([
       'invoices_tenant_id_idempotency_key_key',
     ])
+    expect(await indexesRead(knownIdentitiesQuery('acme', requested.map(key), requested.map(number)))).toEqual([
+      'invoices_duplicate_key',
+      'invoices_tenant_id_idempotency_key_key',
+    ])
   })
 
   it('find exactly the live numbers and the stored documents among the keys', async () => {
@@ -83,7 +87,22 @@ describe.each(testBackends())('bulk intake lookups (%s)', (backend) => {
     expect(
       stored.rows.every((row) => row.state === (Number(row.idempotency_key.slice(4)) % 10 ? 'received' : 'rejected')),
     ).toBe(true)
+    // Both at once: the same rows.
+    const known = await knownIdentities(context.db, 'acme', requested.map(key), requested.map(number))
+    expect(known.numbers.map((row) => row.duplicate_key).sort()).toEqual(
+      live.rows.map((row) => row.duplicate_key).sort(),
+    )
+    expect(
+      known.documents
+        .map(({ id, state, content_hash, idempotency_key }) => ({ id, state, content_hash, idempotency_key }))
+        .sort((a, b) => a.idempotency_key.localeCompare(b.idempotency_key)),
+    ).toEqual([...stored.rows].sort((a, b) => a.idempotency_key.localeCompare(b.idempotency_key)))
+    expect(known.numbers.every((row) => 'ksef_number' in row && 'id' in row)).toBe(true)
     // Another tenant's documents are not found.
     expect((await liveNumbers('other', requested.map(number)).execute(context.db)).rows).toEqual([])
+    expect(await knownIdentities(context.db, 'other', requested.map(key), requested.map(number))).toEqual({
+      documents: [],
+      numbers: [],
+    })
   })
 })
