@@ -2,10 +2,19 @@ import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningSimulator, startSimulator } from '../index.ts'
 import { invoiceXml } from '../testing/invoices.ts'
-import { admin, aesEncrypt, MiniKsef, type Reply, sha256 } from '../testing/mini-client.ts'
+import { admin, aesDecrypt, aesEncrypt, MiniKsef, type Reply, type SessionKey, sha256 } from '../testing/mini-client.ts'
 
 const NIP = '5265877635'
 const UNKNOWN_SESSION = '20250101-SO-0000000000-0000000000-00'
+
+function decryptsUnder(key: SessionKey, encrypted: Buffer): boolean {
+  try {
+    aesDecrypt(key.key, key.iv, encrypted)
+    return true
+  } catch {
+    return false
+  }
+}
 
 function exceptionCode(reply: Reply): number | undefined {
   return reply.json?.exception?.exceptionDetailList?.[0]?.exceptionCode
@@ -93,7 +102,11 @@ describe('bad requests get the error KSeF gives, never a crash or a hang', () =>
 
   it('an invoice encrypted with another key is accepted for processing, then fails with 435', async () => {
     const plain = Buffer.from(invoiceXml({ sellerNip: NIP, number: 'FV/BAD/KEY' }))
-    const encrypted = aesEncrypt(randomBytes(32), randomBytes(16), plain)
+    // A ciphertext of another key that the session's key cannot decrypt (bad padding). About one in 256 random
+    // keys decrypts to garbage with valid padding instead, which the simulator refuses at once by its size (21402).
+    let encrypted: Buffer
+    do encrypted = aesEncrypt(randomBytes(32), randomBytes(16), plain)
+    while (decryptsUnder(session.key, encrypted))
     const sent = await send({
       invoiceHash: sha256(plain),
       invoiceSize: plain.length,
