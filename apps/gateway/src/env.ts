@@ -5,7 +5,7 @@
  */
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { Logger, PipelineContext, SubmissionBatcher } from '@ksef-hub/pipeline'
-import type { GatewayMetrics } from './middleware/metrics.ts'
+import type { GatewayMetrics } from './middleware/metrics/index.ts'
 import type { ConnectorWebhookHandler } from './routes/connector-webhooks.ts'
 
 /** The authenticated caller. */

@@ -14,7 +14,7 @@ import type { GatewayApp, RouteDeps } from '../env.ts'
 import { bodyBytes } from '../http/body.ts'
 import { GatewayError } from '../http/problem.ts'
 import { problem } from '../http/schemas.ts'
-import { limitBody } from '../middleware/body-limit.ts'
+import { limitBody } from '../middleware/body-limit/index.ts'
 
 /** An inbound webhook call, as the source system sent it. */
 export interface ConnectorWebhookRequest {

@@ -24,8 +24,8 @@ import {
   ReconciliationSchema,
   SubmitOutcomeSchema,
 } from '../http/schemas.ts'
-import { limitBody } from '../middleware/body-limit.ts'
-import { idempotent } from '../middleware/idempotency.ts'
+import { limitBody } from '../middleware/body-limit/index.ts'
+import { idempotent } from '../middleware/idempotency/index.ts'
 import { submissionOf } from './invoices-submit.ts'
 
 const security = [{ Bearer: [] }]

@@ -20,8 +20,8 @@ import {
   SubmitEnvelopeSchema,
   SubmitOutcomeSchema,
 } from '../http/schemas.ts'
-import { limitBody } from '../middleware/body-limit.ts'
-import { idempotent } from '../middleware/idempotency.ts'
+import { limitBody } from '../middleware/body-limit/index.ts'
+import { idempotent } from '../middleware/idempotency/index.ts'
 
 const SubmitQuerySchema = z.object({
   validation: z.enum(['structural', 'full']).optional().openapi({

@@ -7,8 +7,8 @@
  */
 import { bodyLimit } from 'hono/body-limit'
 import { createMiddleware } from 'hono/factory'
-import type { AppEnv } from '../env.ts'
-import { GatewayError } from '../http/problem.ts'
+import type { AppEnv } from '../../env.ts'
+import { GatewayError } from '../../http/problem.ts'
 
 /**
  * A body limit of `maxSize` bytes.

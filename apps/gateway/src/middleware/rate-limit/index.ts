@@ -9,8 +9,8 @@
  */
 import type { RequestBudget, RequestLease } from '@ksef-hub/pipeline'
 import { createMiddleware } from 'hono/factory'
-import type { AppEnv } from '../env.ts'
-import { GatewayError } from '../http/problem.ts'
+import type { AppEnv } from '../../env.ts'
+import { GatewayError } from '../../http/problem.ts'
 
 /** Takes up to `want` tokens of a tenant's shared budget. */
 export type LeaseTokens = (tenantId: string, budget: RequestBudget, want: number) => Promise<RequestLease>

@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto'
 import type { PipelineContext } from '@ksef-hub/pipeline'
 import { type ApiKeyOwner, verifyApiKey } from '@ksef-hub/pipeline'
 import { createMiddleware } from 'hono/factory'
-import type { AppEnv } from '../env.ts'
-import { GatewayError } from '../http/problem.ts'
+import type { AppEnv } from '../../env.ts'
+import { GatewayError } from '../../http/problem.ts'
 
 const MAX_CACHED = 10_000
 

@@ -1,7 +1,7 @@
 import { typicalInvoice } from '@ksef-hub/fa3/testing'
 import { testBackends } from '@ksef-hub/pipeline/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addTenant, call, openTestGateway, type TestGateway } from '../test-support.ts'
+import { addTenant, call, openTestGateway, type TestGateway } from '../../test-support.ts'
 
 const NIP = '5265877635'
 

@@ -1,9 +1,9 @@
 import type { RequestBudget } from '@ksef-hub/pipeline'
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
-import type { AppEnv } from '../env.ts'
-import { GatewayError } from '../http/problem.ts'
-import { tenantRateLimit } from './rate-limit.ts'
+import type { AppEnv } from '../../env.ts'
+import { GatewayError } from '../../http/problem.ts'
+import { tenantRateLimit } from './index.ts'
 
 /** A shared bucket kept in memory, as the database keeps it, counting the leases asked for. */
 function bucket(budget: RequestBudget, clock: () => number) {

@@ -8,7 +8,7 @@
 import { createMiddleware } from 'hono/factory'
 import { matchedRoutes } from 'hono/route'
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client'
-import type { AppEnv } from '../env.ts'
+import type { AppEnv } from '../../env.ts'
 
 /** The gateway's metrics. */
 export interface GatewayMetrics {

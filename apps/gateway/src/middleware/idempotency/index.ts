@@ -17,8 +17,8 @@ import {
   requestFingerprint,
 } from '@ksef-hub/pipeline'
 import { createMiddleware } from 'hono/factory'
-import type { AppEnv } from '../env.ts'
-import { GatewayError } from '../http/problem.ts'
+import type { AppEnv } from '../../env.ts'
+import { GatewayError } from '../../http/problem.ts'
 
 const KEY = /^[\x21-\x7e]{1,255}$/
 const KEPT_HEADERS = ['content-type', 'location']
