@@ -71,9 +71,10 @@ export function tenantRateLimit(lease: LeaseTokens, budget: RequestBudget, clock
       if (current.tokens < 1 && clock() < current.spentUntil) throw refuse(current)
     }
     allowance.tokens -= 1
-    const remaining = String(Math.max(0, Math.floor(allowance.available + allowance.tokens)))
-    await next()
+    // Set before the handler runs: a header set on a finished response makes Hono copy the response (through the
+    // Node adapter's full web Response), ~25 µs of every request.
     c.header('ratelimit-limit', String(budget.burst))
-    c.header('ratelimit-remaining', remaining)
+    c.header('ratelimit-remaining', String(Math.max(0, Math.floor(allowance.available + allowance.tokens))))
+    await next()
   })
 }
