@@ -93,7 +93,7 @@ describe.each(testBackends())('webhooks out (%s)', (backend) => {
     expect(theirs.json.deliveries).toEqual([])
   })
 
-  it('does not call a private address unless the operator allows it, and says why in the delivery log', async () => {
+  it('does not call a private address unless the operator allows it, and tells the tenant only that (no DNS oracle)', async () => {
     const before = endpoint.received.length
     const [eventId] = await t.context.db
       .transaction()
@@ -104,12 +104,9 @@ describe.each(testBackends())('webhooks out (%s)', (backend) => {
     expect(endpoint.received.length).toBe(before)
     const log = await call(t.url, 'GET', `/v1/webhooks/deliveries?eventId=${eventId}`, { apiKey: acme.apiKey })
     expect(log.json.deliveries).toEqual([
-      expect.objectContaining({
-        outcome: 'failed',
-        responseStatus: null,
-        error: expect.stringMatching(/127\.0\.0\.1, a private address/),
-      }),
+      expect.objectContaining({ outcome: 'failed', responseStatus: null, error: 'refused: private address' }),
     ])
+    expect(log.text).not.toContain('127.0.0.1')
     await deliverWebhook(t.context, job, local)
     expect(endpoint.received.length).toBe(before + 1)
   })

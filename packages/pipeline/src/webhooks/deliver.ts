@@ -9,7 +9,7 @@ import { sql } from 'kysely'
 import type { PipelineContext } from '../context.ts'
 import { PipelineError } from '../errors.ts'
 import { getSecret } from '../secrets/store.ts'
-import { checkDestination, guardedFetch } from './destination.ts'
+import { checkDestination, guardedFetch, isDestinationRefusal, REFUSED_PRIVATE_ADDRESS } from './destination.ts'
 import { SIGNATURE_HEADER, signPayload } from './signing.ts'
 import { signingSecretName } from './subscriptions.ts'
 
@@ -71,12 +71,19 @@ export interface DeliveryRun {
   readonly skipped: number
 }
 
+/** What the tenant's delivery log says of a refused host; what it was refused for goes to the operator's log. */
+function refusedFor(logger: PipelineContext['logger'], subscriptionId: string, error: PipelineError): string {
+  logger.warn({ subscriptionId, host: error.details.host, address: error.details.address }, error.message)
+  return REFUSED_PRIVATE_ADDRESS
+}
+
 async function post(
   doFetch: typeof fetch,
   url: string,
   body: string,
   headers: Record<string, string>,
   timeoutMs: number,
+  refused: (error: PipelineError) => string,
 ): Promise<{ status: number | null; error: string | null }> {
   try {
     const response = await doFetch(url, {
@@ -91,6 +98,8 @@ async function post(
     return { status: response.status, error: ok ? null : `HTTP ${response.status}` }
   } catch (error) {
     const { name, message, cause } = error as Error
+    // The guard refused the address when connecting (DNS rebinding): the tenant learns no more than that.
+    if (isDestinationRefusal(cause)) return { status: null, error: refused(cause) }
     // fetch reports a refused or failed connection as 'fetch failed'; the reason is its cause.
     const reason = cause instanceof Error ? `${message}: ${cause.message}` : message
     return { status: null, error: name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : reason }
@@ -163,9 +172,11 @@ export async function deliverWebhook(
         .executeTakeFirstOrThrow()
       const started = performance.now()
       const timestamp = Math.floor(context.now().getTime() / 1000)
+      const refuse = (error: PipelineError) => refusedFor(context.logger, subscription.id, error)
       const refused = await checkDestination(subscription.url, options).then(
         () => null,
-        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+        (error: unknown) =>
+          isDestinationRefusal(error) ? refuse(error) : error instanceof Error ? error.message : String(error),
       )
       const result = refused
         ? { status: null, error: refused }
@@ -182,6 +193,7 @@ export async function deliverWebhook(
                 [SIGNATURE_HEADER]: signPayload(secret, body, timestamp),
               },
               options.timeoutMs ?? 10_000,
+              refuse,
             )
           : { status: null, error: 'the subscription has no signing secret' }
       const outcome = result.error === null ? 'succeeded' : 'failed'
