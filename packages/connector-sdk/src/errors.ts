@@ -1,6 +1,6 @@
 /**
- * The connector error family: every failure of a source system is classified, so the pipeline knows whether to
- * retry, wait, re-authorize or give up.
+ * The connector error family: every failure of a source system, and every document that cannot become an invoice,
+ * is classified, so the hub knows whether to retry, wait, ask for re-authorization or show a person what to fix.
  *
  * @module
  */
@@ -9,37 +9,50 @@
 export type ConnectorErrorKind =
   /** Too many calls: wait `retryAfterMs`, then retry. */
   | 'rate_limit'
-  /** Credentials expired or revoked: the tenant must re-authorize the connection. */
+  /** Credentials expired or revoked: the tenant must re-authorize the connection (`needs_reauth`). */
   | 'auth'
-  /** Authenticated but not allowed. */
+  /** Authenticated but not allowed (a missing scope or permission): a person must grant it. */
   | 'forbidden'
   | 'not_found'
   /** Someone else changed the record (optimistic concurrency): re-read and retry. */
   | 'conflict'
   /** The source refused the data: a person must fix it. */
   | 'validation'
-  /** A timeout, a 5xx, a dropped connection: retry later. */
+  /** A timeout, a 5xx, a dropped connection, or a document not ready yet: retry later. */
   | 'transient'
+  /** A source document cannot become an invoice: {@link MappingError} says which field and how to fix it. */
+  | 'mapping'
 
 const RETRYABLE: ReadonlySet<ConnectorErrorKind> = new Set(['rate_limit', 'conflict', 'transient'])
 
+/** What a {@link ConnectorError} may carry besides its kind and message. */
+export interface ConnectorErrorOptions {
+  /** How long to wait before trying again (from `Retry-After`, or the connector's own judgement). */
+  readonly retryAfterMs?: number
+  /** The HTTP status the source answered, when there was one. */
+  readonly status?: number
+  readonly cause?: unknown
+}
+
 /**
- * Thrown by connectors.
+ * Thrown by connectors and by the SDK's HTTP client.
  *
  * @example
  * ```ts
- * throw new ConnectorError('rate_limit', 'Xero: minute limit reached', { retryAfterMs: 30_000 })
+ * throw new ConnectorError('rate_limit', 'Xero: minute limit reached', { retryAfterMs: 30_000, status: 429 })
  * ```
  */
 export class ConnectorError extends Error {
   readonly kind: ConnectorErrorKind
   readonly retryAfterMs: number | undefined
+  readonly status: number | undefined
 
-  constructor(kind: ConnectorErrorKind, message: string, options: { retryAfterMs?: number; cause?: unknown } = {}) {
+  constructor(kind: ConnectorErrorKind, message: string, options: ConnectorErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'ConnectorError'
     this.kind = kind
     this.retryAfterMs = options.retryAfterMs
+    this.status = options.status
   }
 
   /** Whether trying again later can succeed without a person acting. */
@@ -48,8 +61,60 @@ export class ConnectorError extends Error {
   }
 }
 
+/** Why a source document cannot become an invoice, as a stable code. */
+export type MappingErrorCode =
+  /** The buyer has no NIP where one is required. */
+  | 'BUYER_NIP_MISSING'
+  /** The buyer's NIP is there but is not a valid NIP. */
+  | 'BUYER_NIP_INVALID'
+  /** A line's tax code is not in the connection's tax table. */
+  | 'TAX_CODE_UNMAPPED'
+  /** A kind of document the hub cannot send to KSeF. */
+  | 'DOCUMENT_TYPE_UNSUPPORTED'
+  /** A correction names an invoice the hub cannot identify. */
+  | 'ORIGINAL_NOT_FOUND'
+  /** A field the invoice needs is missing or malformed in the source. */
+  | 'FIELD_INVALID'
+  /** The source document, mapped, is not a valid FA(3) invoice (the fa3 findings are in `issues`). */
+  | 'INVOICE_INVALID'
+
 /**
- * Whether an error is a {@link ConnectorError}.
+ * A source document cannot become an invoice. The hub shows the message, the field and the fix on the document,
+ * sends nothing, and maps the document again when the source changes it.
+ *
+ * @example
+ * ```ts
+ * throw new MappingError('BUYER_NIP_MISSING', 'customer.taxRegistrationNumber', 'customer C0042 has no NIP', {
+ *   fix: 'enter the NIP of customer C0042 in the ERP; the hub picks the invoice up again when it changes',
+ * })
+ * ```
+ */
+export class MappingError extends ConnectorError {
+  readonly code: MappingErrorCode
+  /** Where in the source document (or its related records) the problem is. */
+  readonly field: string
+  /** What a person should do. */
+  readonly fix: string | undefined
+  /** Validation findings, for `INVOICE_INVALID`. */
+  readonly issues: readonly unknown[]
+
+  constructor(
+    code: MappingErrorCode,
+    field: string,
+    message: string,
+    options: { fix?: string; issues?: readonly unknown[] } = {},
+  ) {
+    super('mapping', message)
+    this.name = 'MappingError'
+    this.code = code
+    this.field = field
+    this.fix = options.fix
+    this.issues = options.issues ?? []
+  }
+}
+
+/**
+ * Whether an error is a {@link ConnectorError} (a {@link MappingError} is one too).
  *
  * @example
  * ```ts
@@ -58,4 +123,16 @@ export class ConnectorError extends Error {
  */
 export function isConnectorError(error: unknown): error is ConnectorError {
   return error instanceof ConnectorError
+}
+
+/**
+ * Whether an error is a {@link MappingError}.
+ *
+ * @example
+ * ```ts
+ * if (isMappingError(error)) show(error.field, error.fix)
+ * ```
+ */
+export function isMappingError(error: unknown): error is MappingError {
+  return error instanceof MappingError
 }

@@ -1,16 +1,85 @@
 /**
- * `@ksef-hub/connector-sdk`: what every connector plugin implements.
+ * `@ksef-hub/connector-sdk`: what every connector plugin implements, and the small helpers it builds on.
+ *
+ * - the contract: {@link defineConnector}, the context a connector works with, documents, webhooks, auth
+ * - errors: {@link ConnectorError} (classified failures), {@link MappingError} (a document that cannot be sent)
+ * - helpers: the HTTP client's classification, OAuth 2 grants, webhook signatures, tax tables, NIPs, and
+ *   {@link composeInvoice} (a sales document -> FA(3))
+ * - `@ksef-hub/connector-sdk/testing`: the conformance kit
  *
  * @module
  */
+export { type CredentialStore, createCredentials, withFreshCredentials } from './auth/credentials.ts'
+export { clientCredentialsGrant, refreshTokenGrant, type TokenClient, type TokenSet } from './auth/oauth2.ts'
+export type {
+  AuthDeclaration,
+  Credentials,
+  OAuth2Auth,
+  RefreshContext,
+  StaticAuth,
+} from './contract/auth.ts'
+export type {
+  ConnectorContext,
+  ConnectorLogger,
+  HubLookup,
+  SentInvoice,
+  TenantInfo,
+  WebhookContext,
+} from './contract/context.ts'
 export {
-  type ConnectorContext,
-  type ConnectorDefinition,
-  type ConnectorInstance,
-  type ConnectorLogger,
+  type AnyConnector,
+  CAPABILITIES,
+  type Capability,
+  type ConnectionLimits,
+  type Connector,
+  type ConnectorSpec,
   defineConnector,
-  type SourceDocumentRef,
-  type WriteBackOutcome,
-  type WriteBackResult,
-} from './connector.ts'
-export { ConnectorError, type ConnectorErrorKind, isConnectorError } from './errors.ts'
+  isConnector,
+  type PullCapability,
+  SDK_VERSION,
+  type WebhookCapability,
+} from './contract/definition.ts'
+export type {
+  DocumentRef,
+  ImportOutcome,
+  IncomingDocument,
+  MapResult,
+  PullPage,
+  SourceDocument,
+  WriteBackOutcome,
+  WriteBackResult,
+} from './contract/documents.ts'
+export type { HttpClient, HttpRequest, HttpResponse } from './contract/http.ts'
+export type {
+  ParsedWebhook,
+  WebhookAnswer,
+  WebhookEvent,
+  WebhookRequest,
+  WebhookVerdict,
+} from './contract/webhooks.ts'
+export {
+  ConnectorError,
+  type ConnectorErrorKind,
+  type ConnectorErrorOptions,
+  isConnectorError,
+  isMappingError,
+  MappingError,
+  type MappingErrorCode,
+} from './errors.ts'
+export { errorOfStatus, kindOfStatus, MAX_RETRY_AFTER_MS, retryAfterMs } from './http/classify.ts'
+export { createHttpClient, type HttpClientOptions } from './http/client.ts'
+export { createLimiter, type Limiter } from './http/limiter.ts'
+export { buyerNipOf, normalizeNip } from './mapping/nip.ts'
+export {
+  type ComposeContext,
+  type CorrectedDocument,
+  composeInvoice,
+  type SalesAddress,
+  type SalesDocument,
+  type SalesLine,
+} from './mapping/sales-document.ts'
+export { type TaxCodeTable, taxCodeTable, vatRateOf } from './mapping/tax-codes.ts'
+export { type ConnectorHost, createConnectorContext } from './runtime/context.ts'
+export { checkConnection, describeProblems, problemsOf, type SchemaProblem } from './runtime/schemas.ts'
+export { type ReplayGuard, receiveWebhook, type WebhookReception } from './webhooks/receive.ts'
+export { hmacSha256, isFresh, safeEqual } from './webhooks/signatures.ts'
