@@ -63,6 +63,23 @@ describe('bad XML input gets a clear error, never a crash', () => {
     expect(() => parseInvoiceXml(VALID.replace('<Naglowek>', '<!-- <?not a pi?> --><Naglowek>'))).not.toThrow()
   })
 
+  it('refuses more attributes than FA(3) can use before parsing: 255,000 of them kept a parser busy for seconds', () => {
+    const crowded = Array.from({ length: 255_000 }, (_, i) => `a${i}="1"`).join(' ')
+    const oneElement = failure(VALID.replace('<Naglowek>', `<Naglowek ${crowded}>`))
+    expect(oneElement.issues[0]).toMatchObject({ code: 'XML_TOO_MANY_ATTRIBUTES', line: 4 })
+    expect(oneElement.message).toMatch(/an element has 255,000 attributes; .* the limit is 24/)
+    // Spread over many elements, one each, they are bounded per document too.
+    const spread = failure(VALID.replace('</Naglowek>', `${'<X a="1"/>'.repeat(10_001)}</Naglowek>`))
+    expect(spread.issues[0]).toMatchObject({ code: 'XML_TOO_MANY_ATTRIBUTES', line: 9 })
+    expect(spread.message).toMatch(/more than 10,000 attributes/)
+    // A quoted value may hold ">": it is one attribute, and the tag goes on after it.
+    const quoted = Array.from({ length: 25 }, (_, i) => `a${i}=">"`).join(' ')
+    expect(failure(VALID.replace('<Naglowek>', `<Naglowek ${quoted}>`)).issues[0]?.code).toBe('XML_TOO_MANY_ATTRIBUTES')
+    // Attribute-like text in comments, CDATA and content is not counted.
+    const text = `<!-- ${'<X a="1" b="2"/>'.repeat(6_000)} -->`
+    expect(() => readXmlInput(VALID.replace('<Naglowek>', `${text}<Naglowek>`))).not.toThrow()
+  })
+
   it('refuses characters KSeF rejects, with their position', () => {
     const error = failure(VALID.replace('lodówka Zimnotech', 'lodówka\u0085\u0086Zimnotech'))
     expect(error.issues[0]?.code).toBe('XML_FORBIDDEN_CHARACTER')

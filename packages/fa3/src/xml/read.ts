@@ -6,6 +6,7 @@
  */
 import { Fa3Error, type Fa3Issue } from '../errors.ts'
 import { codePointLabel, findForbiddenCharacter } from './characters.ts'
+import { MAX_ATTRIBUTES, MAX_ATTRIBUTES_PER_ELEMENT, scanMarkup } from './markup.ts'
 
 /** KSeF's size limit for an invoice with an attachment; without one it is 1,000,000 bytes (a business rule). */
 export const MAX_INVOICE_BYTES = 3_000_000
@@ -63,34 +64,9 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
 }
 
 /**
- * Finds a DOCTYPE or a processing instruction outside comments and CDATA sections.
- * The XML declaration at the very start is not a processing instruction.
- */
-function findMarkupKsefRefuses(text: string): { kind: 'doctype' | 'pi'; index: number } | undefined {
-  let i = text.startsWith('<?xml') ? text.indexOf('?>') + 2 : 0
-  while (i >= 0 && i < text.length) {
-    const lt = text.indexOf('<', i)
-    if (lt === -1) return undefined
-    if (text.startsWith('<!--', lt)) {
-      const end = text.indexOf('-->', lt + 4)
-      i = end === -1 ? -1 : end + 3
-    } else if (text.startsWith('<![CDATA[', lt)) {
-      const end = text.indexOf(']]>', lt + 9)
-      i = end === -1 ? -1 : end + 3
-    } else if (text.startsWith('<!DOCTYPE', lt) || text.startsWith('<!doctype', lt)) {
-      return { kind: 'doctype', index: lt }
-    } else if (text.startsWith('<?', lt)) {
-      return { kind: 'pi', index: lt }
-    } else {
-      i = lt + 1
-    }
-  }
-  return undefined
-}
-
-/**
  * Checks raw XML input the way KSeF does before parsing: size, byte order mark, UTF-8, the declared encoding,
- * no DTD (which also rules out entity-expansion "XML bombs"), no processing instructions, no forbidden characters.
+ * no DTD (which also rules out entity-expansion "XML bombs"), no processing instructions, no more attributes than
+ * FA(3) can use (see `markup.ts`), no forbidden characters.
  *
  * @throws {@link Fa3Error} with code `FA3_UNREADABLE` and one issue naming the problem and its position.
  * @example
@@ -140,7 +116,7 @@ export function readXmlInput(input: Uint8Array | string, options: ReadOptions = 
       column: 1,
     })
   }
-  const markup = findMarkupKsefRefuses(text)
+  const markup = scanMarkup(text)
   if (markup?.kind === 'doctype') {
     throw unreadable(
       'XML_DTD',
@@ -152,6 +128,20 @@ export function readXmlInput(input: Uint8Array | string, options: ReadOptions = 
     throw unreadable(
       'XML_PROCESSING_INSTRUCTION',
       'the document contains a processing instruction (<?...?>); KSeF refuses them',
+      lineAndColumn(text, markup.index),
+    )
+  }
+  if (markup?.kind === 'element-attributes') {
+    throw unreadable(
+      'XML_TOO_MANY_ATTRIBUTES',
+      `an element has ${markup.count.toLocaleString('en')} attributes; FA(3) elements have a few, and the limit is ${MAX_ATTRIBUTES_PER_ELEMENT}`,
+      lineAndColumn(text, markup.index),
+    )
+  }
+  if (markup?.kind === 'attributes') {
+    throw unreadable(
+      'XML_TOO_MANY_ATTRIBUTES',
+      `the document has more than ${MAX_ATTRIBUTES.toLocaleString('en')} attributes, more than an FA(3) invoice can use`,
       lineAndColumn(text, markup.index),
     )
   }
