@@ -114,6 +114,23 @@ export class MappingError extends ConnectorError {
 }
 
 /**
+ * A source document cannot be mapped yet, but will be (a credit note whose original KSeF has not numbered yet).
+ * The hub keeps the document waiting and maps it again after `retryAfterMs`; the rest of the pull goes on. Any
+ * other transient error stops the page, which is read again later.
+ *
+ * @example
+ * ```ts
+ * throw new NotReadyError(`credit note CN/7 waits for invoice FV/3 to get its KSeF number`, 30_000)
+ * ```
+ */
+export class NotReadyError extends ConnectorError {
+  constructor(message: string, retryAfterMs: number) {
+    super('transient', message, { retryAfterMs })
+    this.name = 'NotReadyError'
+  }
+}
+
+/**
  * Whether an error is a {@link ConnectorError} (a {@link MappingError} is one too).
  *
  * @example

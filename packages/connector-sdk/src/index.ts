@@ -65,6 +65,7 @@ export {
   isMappingError,
   MappingError,
   type MappingErrorCode,
+  NotReadyError,
 } from './errors.ts'
 export { errorOfStatus, kindOfStatus, MAX_RETRY_AFTER_MS, retryAfterMs } from './http/classify.ts'
 export { createHttpClient, type HttpClientOptions } from './http/client.ts'

@@ -10,7 +10,7 @@
 import { type Invoice, type InvoiceInput, totalsFromLines } from '@ksef-hub/fa3'
 import { Decimal } from 'decimal.js'
 import type { HubLookup, TenantInfo } from '../contract/context.ts'
-import { ConnectorError, MappingError } from '../errors.ts'
+import { MappingError, NotReadyError } from '../errors.ts'
 import { buyerNipOf } from './nip.ts'
 import { type TaxCodeTable, vatRateOf } from './tax-codes.ts'
 
@@ -135,9 +135,7 @@ async function correctedInvoice(document: SalesDocument, context: ComposeContext
   const sent = original.ref !== undefined ? await context.hub.invoiceOf(original.ref) : undefined
   if (sent?.state === 'pending') {
     // KSeF has not numbered the original yet: map again later, when the correction can name its KSeF number.
-    throw new ConnectorError('transient', `${context.label} waits for invoice ${sent.number} to get its KSeF number`, {
-      retryAfterMs: 30_000,
-    })
+    throw new NotReadyError(`${context.label} waits for invoice ${sent.number} to get its KSeF number`, 30_000)
   }
   if (sent?.state === 'confirmed' && sent.ksefNumber) {
     return { issueDate: sent.issueDate, number: sent.number, ksefNumber: sent.ksefNumber }
@@ -162,7 +160,7 @@ async function correctedInvoice(document: SalesDocument, context: ComposeContext
  * A sales document as an FA(3) invoice of the tenant.
  *
  * @throws {@link MappingError} naming the field and the fix (no NIP, unmapped tax code, unknown corrected invoice,
- *   a value that is not a number); a `ConnectorError('transient')` when a correction must wait for its original
+ *   a value that is not a number); a {@link NotReadyError} when a correction must wait for its original
  * @example
  * ```ts
  * const invoice = await composeInvoice(document, { tenant: context.tenant, taxCodes: context.settings.taxCodes,
