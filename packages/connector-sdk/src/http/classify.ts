@@ -9,6 +9,10 @@ import { ConnectorError, type ConnectorErrorKind } from '../errors.ts'
 /** The longest `Retry-After` taken at its word (a day); a larger value is capped, not trusted blindly. */
 export const MAX_RETRY_AFTER_MS = 24 * 3600_000
 
+// `Sun, 06 Nov 1994 08:49:37 GMT` and `Sunday, 06-Nov-94 08:49:37 GMT`; `Sun Nov  6 08:49:37 1994` (RFC 9110 §5.6.7).
+const IMF_OR_RFC850 = /^[a-z]{3,9}, \d{2}[ -][a-z]{3}[ -]\d{2}(\d{2})? \d{2}:\d{2}:\d{2} GMT$/i
+const ASCTIME = /^[a-z]{3} [a-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/i
+
 /**
  * Reads a `Retry-After` header: delta-seconds or an HTTP date (RFC 9110 §10.2.3).
  *
@@ -23,7 +27,13 @@ export function retryAfterMs(value: string | null | undefined, now: Date = new D
   if (!value) return undefined
   const trimmed = value.trim()
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.min(MAX_RETRY_AFTER_MS, Math.ceil(Number(trimmed) * 1000))
-  const at = Date.parse(trimmed)
+  // Only the three forms of an HTTP date: V8's Date.parse also takes "-5" or "soon 2" for days in 2001, which
+  // would read as "retry at once". asctime carries no zone and means GMT, whatever the machine's zone is.
+  const at = IMF_OR_RFC850.test(trimmed)
+    ? Date.parse(trimmed)
+    : ASCTIME.test(trimmed)
+      ? Date.parse(`${trimmed} GMT`)
+      : Number.NaN
   if (Number.isNaN(at)) return undefined
   return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, at - now.getTime()))
 }
