@@ -16,17 +16,20 @@ export interface Limiter {
   acquire(signal?: AbortSignal): Promise<() => void>
 }
 
+// An aborted signal ends the wait before it starts; a finished wait takes its listener off the job's signal (a
+// long pull waits many times on one signal, and each wait left a listener behind).
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms)
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer)
-        reject(signal.reason)
-      },
-      { once: true },
-    )
+    if (signal?.aborted) return reject(signal.reason)
+    const abort = () => {
+      clearTimeout(timer)
+      reject(signal?.reason)
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', abort)
+      resolve()
+    }, ms)
+    signal?.addEventListener('abort', abort, { once: true })
   })
 
 /**
@@ -49,8 +52,7 @@ export function createLimiter(limits: ConnectionLimits = {}, maxWaitMs = 30_000,
     async acquire(signal) {
       const started = now()
       // A released slot is handed to the first waiter as it is, so a newcomer cannot take it in between.
-      if (concurrent !== undefined && inFlight >= concurrent)
-        await new Promise<void>((resolve) => waiters.push(resolve))
+      if (concurrent !== undefined && inFlight >= concurrent) await slot(signal)
       else inFlight++
       try {
         if (perMinute !== undefined) {
@@ -82,6 +84,38 @@ export function createLimiter(limits: ConnectionLimits = {}, maxWaitMs = 30_000,
         release()
       }
     },
+  }
+  /**
+   * Waits for a released slot. Bounded by `maxWaitMs` and ended by the signal, as the minute's wait is: it waited
+   * for ever, deaf to the job's signal, while the module promises a bounded wait.
+   */
+  function slot(signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason)
+      const take = () => {
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', abort)
+        resolve()
+      }
+      const leave = (error: unknown) => {
+        // Out of the queue, so no release hands this caller a slot it will never give back.
+        waiters.splice(waiters.indexOf(take), 1)
+        signal?.removeEventListener('abort', abort)
+        clearTimeout(timer)
+        reject(error)
+      }
+      const abort = () => leave(signal?.reason)
+      const timer = setTimeout(() => {
+        // No slot freed within the bound: try again after as long.
+        leave(
+          new ConnectorError('rate_limit', `the connection's limit of ${concurrent} requests at once is reached`, {
+            retryAfterMs: Math.max(maxWaitMs, 1),
+          }),
+        )
+      }, maxWaitMs)
+      signal?.addEventListener('abort', abort, { once: true })
+      waiters.push(take)
+    })
   }
   function release() {
     const next = waiters.shift()
