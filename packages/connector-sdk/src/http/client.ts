@@ -34,18 +34,20 @@ const MAX_REDIRECTS = 5
 // Connection failures before any byte reached the server: safe to retry whatever the method.
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
 
+// A finished wait takes its listener off the job's signal: a long pull backs off many times on one signal, and
+// each wait left a listener behind.
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason)
-    const timer = setTimeout(resolve, ms)
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer)
-        reject(signal.reason)
-      },
-      { once: true },
-    )
+    const abort = () => {
+      clearTimeout(timer)
+      reject(signal?.reason)
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', abort)
+      resolve()
+    }, ms)
+    signal?.addEventListener('abort', abort, { once: true })
   })
 
 function originOf(value: string): string {
@@ -78,11 +80,21 @@ async function readCapped(response: Response, limit: number, what: string): Prom
   return Buffer.concat(chunks)
 }
 
-function answer(status: number, headers: Headers, url: string, bytes: Uint8Array, what: string): HttpResponse {
+/** An answer read whole, and the URL it came from (after redirects). */
+interface Exchanged {
+  readonly status: number
+  readonly statusText: string
+  readonly headers: Headers
+  readonly url: URL
+  readonly bytes: Uint8Array
+}
+
+function answer({ status, headers, url, bytes }: Exchanged, what: string): HttpResponse {
   return {
     status,
     headers,
-    url,
+    // Where the answer came from, as fetch's Response.url: links in it resolve against this URL.
+    url: url.toString(),
     bytes,
     text: () => new TextDecoder().decode(bytes),
     json<T>() {
@@ -118,17 +130,27 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
   }
 
-  /** One exchange: allow-list, limiter, timeout, redirects within the allowed hosts. */
-  async function exchange(input: URL, init: RequestInit, ms: number): Promise<Response> {
-    const signal = AbortSignal.any([AbortSignal.timeout(ms), ...(options.signal ? [options.signal] : [])])
-    const release = await limiter.acquire(options.signal)
+  /**
+   * One exchange: allow-list, limiter, timeout, redirects within the allowed hosts, the body read within the limit.
+   * The slot is held until the body is read (a body still arriving is a request in flight), and the time starts once
+   * the slot is held: a call queued behind the limiter timed out before it was sent, and a POST was then taken for
+   * one whose effect is unknown. The limiter bounds its own wait.
+   */
+  async function exchange(input: URL, init: RequestInit, ms: number, what: string, caller?: AbortSignal) {
+    const stop = [options.signal, caller].filter((signal) => signal !== undefined)
+    const release = await limiter.acquire(stop.length > 1 ? AbortSignal.any(stop) : stop[0])
     try {
+      const signal = AbortSignal.any([AbortSignal.timeout(ms), ...stop])
       let url = input
       for (let hop = 0; ; hop++) {
         checkHost(url)
         const response = await baseFetch(url, { ...init, signal, redirect: 'manual' })
         const location = response.headers.get('location')
-        if (response.status < 300 || response.status >= 400 || !location || hop >= MAX_REDIRECTS) return response
+        if (response.status < 300 || response.status >= 400 || !location || hop >= MAX_REDIRECTS) {
+          const bytes = await readCapped(response, limit, what)
+          const { status, statusText, headers } = response
+          return { status, statusText, headers, url, bytes } satisfies Exchanged
+        }
         await response.body?.cancel()
         url = new URL(location, url)
         if (response.status === 303) init = { ...init, method: 'GET', body: null }
@@ -147,11 +169,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     // Never the query in messages: some systems take keys there.
     const what = `${method} ${url.pathname}`
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers }
-    let body: string | Uint8Array | undefined
+    let body: string | Uint8Array<ArrayBuffer> | undefined
     if (request.json !== undefined) {
       headers['content-type'] ??= 'application/json'
       body = JSON.stringify(request.json)
-    } else if (request.body !== undefined) body = request.body
+    } else if (request.body !== undefined) {
+      // A copy on its own ArrayBuffer: fetch's types (and a transfer) refuse views of shared memory.
+      body = typeof request.body === 'string' ? request.body : new Uint8Array(request.body)
+    }
     const idempotent = request.idempotent ?? !['POST', 'PATCH'].includes(method)
     const retries = options.retries ?? 2
     for (let attempt = 0; ; attempt++) {
@@ -161,16 +186,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           url,
           { method, headers, ...(body !== undefined ? { body } : {}) },
           request.timeoutMs ?? timeoutMs,
+          what,
         )
-        const bytes = await readCapped(response, limit, what)
         if ((response.status >= 200 && response.status < 300) || request.accept?.includes(response.status)) {
-          return answer(response.status, response.headers, url.toString(), bytes, what)
+          return answer(response, what)
         }
         failure = errorOfStatus(
           what,
           response.status,
           response.headers.get('retry-after'),
-          new TextDecoder().decode(bytes.slice(0, 600)),
+          new TextDecoder().decode(response.bytes.slice(0, 600)),
         )
         const inline = options.inlineRetryAfterMs ?? 5_000
         const rateLimited = failure.kind === 'rate_limit' && (failure.retryAfterMs ?? 1_000) <= inline
@@ -200,10 +225,20 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   const limitedFetch: typeof fetch = async (input, init) => {
-    const url = new URL(input instanceof Request ? input.url : input.toString())
-    const response = await exchange(url, { ...(input instanceof Request ? input : {}), ...init }, timeoutMs)
-    const bytes = await readCapped(response, limit, `${init?.method ?? 'GET'} ${url.pathname}`)
-    return new Response(response.status === 204 || response.status === 304 ? null : bytes, {
+    // Through a Request, as fetch reads its arguments: a Request's method, headers, body and signal are getters a
+    // spread does not copy, so a vendor SDK calling fetch(request) sent a bare GET. The caller's signal ends the
+    // call, as it would with fetch.
+    const request = new Request(input, init)
+    const url = new URL(request.url)
+    const body = request.body ? new Uint8Array(await request.arrayBuffer()) : undefined
+    const response = await exchange(
+      url,
+      { method: request.method, headers: request.headers, ...(body ? { body } : {}) },
+      timeoutMs,
+      `${request.method} ${url.pathname}`,
+      request.signal,
+    )
+    return new Response(response.status === 204 || response.status === 304 ? null : new Uint8Array(response.bytes), {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,
