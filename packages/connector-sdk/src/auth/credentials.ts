@@ -76,10 +76,13 @@ export function createCredentials<Settings, Secrets>(
       return remember(await store.renewLocked(async (latest) => (fresh(latest) ? undefined : refresh(latest))))
     },
     async renew() {
-      // Renewed by another worker since this one read them: those are the secrets to try.
+      // Renewed by another worker (or another call of this one) since this one read them: those are the secrets to
+      // try. Compared with what was handed out when the 401 came, not when the lock is held: two calls refused at
+      // once both renewed, as the first's renewal became `seen` before the second held the lock.
+      const refused = seen
       return remember(
         await store.renewLocked(async (latest) =>
-          seen !== undefined && JSON.stringify(latest) !== seen ? undefined : refresh(latest),
+          refused !== undefined && JSON.stringify(latest) !== refused ? undefined : refresh(latest),
         ),
       )
     },
@@ -101,10 +104,15 @@ export async function withFreshCredentials<Secrets, T>(
   credentials: Credentials<Secrets>,
   call: (secrets: Secrets) => Promise<T>,
 ): Promise<T> {
+  const used = await credentials.current()
   try {
-    return await call(await credentials.current())
+    return await call(used)
   } catch (error) {
     if (!(error instanceof ConnectorError) || error.kind !== 'auth') throw error
+    // Another call renewed them since this one read them (its 401 came first): the renewed secrets are this call's
+    // second chance. Renewing again would spend the refresh token that renewal had just rotated in.
+    const latest = await credentials.current()
+    if (JSON.stringify(latest) !== JSON.stringify(used)) return call(latest)
     return call(await credentials.renew())
   }
 }
