@@ -27,6 +27,15 @@ export interface TokenClient {
   readonly clientAuth?: 'basic' | 'body'
 }
 
+function readJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text)
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined
+  } catch {
+    return undefined
+  }
+}
+
 async function tokenRequest(
   http: HttpClient,
   client: TokenClient,
@@ -53,16 +62,21 @@ async function tokenRequest(
     idempotent: false,
     accept: [400, 401],
   })
-  const raw = response.json<Record<string, unknown>>()
   if (response.status !== 200) {
-    const code = typeof raw.error === 'string' ? raw.error : 'error'
+    // A refusal is one whatever its body: a 401 with an HTML page was a transient error (not JSON), retried for ever
+    // instead of asking the tenant to re-authorize.
+    const refusal = readJson(response.text())
+    const code = typeof refusal?.error === 'string' ? refusal.error : 'error'
     // invalid_grant: the refresh token is revoked, expired or already used; invalid_client: wrong app keys.
     throw new ConnectorError('auth', `the token endpoint refused the grant (${code})`, { status: response.status })
   }
+  const raw = response.json<Record<string, unknown>>()
   if (typeof raw.access_token !== 'string' || !raw.access_token) {
     throw new ConnectorError('transient', 'the token endpoint answered without an access_token')
   }
-  const expiresIn = Number(raw.expires_in ?? 3600)
+  // An hour when absent or unreadable: "soon" made an invalid date, which no store can write (toISOString throws).
+  const answered = Number(raw.expires_in ?? Number.NaN)
+  const expiresIn = Number.isFinite(answered) && answered >= 0 ? answered : 3600
   return {
     accessToken: raw.access_token,
     ...(typeof raw.refresh_token === 'string'
