@@ -50,11 +50,14 @@ export interface PullCapability<Settings, Secrets, Cursor> {
 /** Receiving the source's webhooks. */
 export interface WebhookCapability<Settings, Secrets> {
   /** Answers a handshake (a validation token, an intent-to-receive) before any check; `undefined` if not one. */
-  handshake?(request: WebhookRequest, context: WebhookContext<Settings, Secrets>): WebhookAnswer | undefined
+  handshake?(
+    request: WebhookRequest,
+    context: WebhookContext<Settings, Secrets>,
+  ): WebhookAnswer | undefined | Promise<WebhookAnswer | undefined>
   /** Whether the call is authentic: a signature over the raw bytes compared in constant time, a fresh timestamp. */
-  verify(request: WebhookRequest, context: WebhookContext<Settings, Secrets>): WebhookVerdict
+  verify(request: WebhookRequest, context: WebhookContext<Settings, Secrets>): WebhookVerdict | Promise<WebhookVerdict>
   /** What an authentic call asks for. */
-  parse(request: WebhookRequest, context: WebhookContext<Settings, Secrets>): ParsedWebhook
+  parse(request: WebhookRequest, context: WebhookContext<Settings, Secrets>): ParsedWebhook | Promise<ParsedWebhook>
 }
 
 /** A connector's declaration, as its author writes it. */

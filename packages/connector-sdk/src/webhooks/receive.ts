@@ -46,11 +46,11 @@ export async function receiveWebhook(
   if (!webhooks) return { kind: 'refused', reason: `${connector.id} receives no webhooks` }
   let parsed: ParsedWebhook
   try {
-    const handshake = webhooks.handshake?.(request, context)
+    const handshake = await webhooks.handshake?.(request, context)
     if (handshake) return { kind: 'handshake', answer: handshake }
-    const verdict = webhooks.verify(request, context)
+    const verdict = await webhooks.verify(request, context)
     if (!verdict.ok) return { kind: 'refused', reason: verdict.reason }
-    parsed = webhooks.parse(request, context)
+    parsed = await webhooks.parse(request, context)
   } catch (error) {
     // A connector that throws on a hostile body must not turn it into a 500: the call is refused.
     return { kind: 'refused', reason: `unreadable: ${(error as Error).message}` }
