@@ -15,9 +15,11 @@ import { timeout } from 'hono/timeout'
 import type { AppEnv, GatewayApp, GatewayDeps, GatewayOptions, RouteDeps } from './env.ts'
 import { lazyChild } from './http/lazy-logger.ts'
 import { GatewayError, problemResponse } from './http/problem.ts'
+import { limitBodies } from './middleware/body-limit/index.ts'
 import { createMetrics, observe } from './middleware/metrics/index.ts'
 import { tenantRateLimit } from './middleware/rate-limit/index.ts'
 import { tenantAuth } from './middleware/tenant-auth/index.ts'
+import { refuseZeroBytesInUrl } from './middleware/url-text/index.ts'
 import { registerConnectorWebhookRoutes } from './routes/connector-webhooks.ts'
 import { registerIncomingRoutes } from './routes/incoming.ts'
 import { registerActRoutes } from './routes/invoices-act.ts'
@@ -91,6 +93,7 @@ function build(deps: GatewayDeps): GatewayAppHandle {
       await (c.req.path === '/v1/invoices/bulk' ? long : ordinary)(c, next)
     }),
   )
+  app.use(refuseZeroBytesInUrl())
   const auth = tenantAuth(deps.context, { cacheMs: options.authCacheMs })
   const limit = tenantRateLimit(
     (tenantId, budget, want) => leaseRequestTokens(deps.context.db, tenantId, budget, want),
@@ -109,6 +112,8 @@ function build(deps: GatewayDeps): GatewayAppHandle {
       })
     }),
   )
+  // Every route's body is bounded; after authentication, so that no one reads an unknown caller's body.
+  app.use(limitBodies(options.bodyLimit))
 
   registerSubmitRoutes(app, routeDeps)
   registerActRoutes(app, routeDeps)

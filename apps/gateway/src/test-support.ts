@@ -103,3 +103,51 @@ export async function call(
   }
   return { status: response.status, headers: response.headers, text, json }
 }
+
+/** What a raw request got: the status, or `undefined` when no answer came while the body was held open. */
+export interface RawAnswer {
+  readonly status: number | undefined
+  readonly body: string
+}
+
+/**
+ * Sends a request whose body is never finished: the headers, then `chunks` (written as given; chunked unless the
+ * headers declare a Content-Length), then waits `waitMs` for an answer. Shows whether the server answers before it
+ * has read a body it must refuse.
+ *
+ * @example
+ * ```ts
+ * const answer = await unfinishedRequest(t.url, 'POST', '/v1/webhooks', { 'content-length': '300000000' }, [chunk])
+ * expect(answer.status).toBe(413)
+ * ```
+ */
+export async function unfinishedRequest(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  chunks: readonly Uint8Array[],
+  waitMs = 5_000,
+): Promise<RawAnswer> {
+  const { request } = await import('node:http')
+  return new Promise((resolve) => {
+    const outgoing = request(`${base}${path}`, { method, headers })
+    const timer = setTimeout(() => {
+      outgoing.destroy()
+      resolve({ status: undefined, body: '' })
+    }, waitMs)
+    outgoing.on('response', (response) => {
+      const parts: Buffer[] = []
+      response.on('data', (part: Buffer) => parts.push(part))
+      response.on('end', () => {
+        clearTimeout(timer)
+        outgoing.destroy()
+        resolve({ status: response.statusCode, body: Buffer.concat(parts).toString('utf8') })
+      })
+    })
+    // The server may close the connection once it has answered: that is not a failure here.
+    outgoing.on('error', () => {})
+    outgoing.flushHeaders()
+    for (const chunk of chunks) outgoing.write(chunk)
+  })
+}

@@ -37,10 +37,32 @@ export { type MasterKeySource, resolveMasterKey } from './config/master-key-file
 export { type OpenPipeline, openPipeline } from './config/open-pipeline.ts'
 export { DEFAULT_REQUEST_BUDGET, requestBudgetOf } from './config/request-budget.ts'
 export { EMBEDDED_RATE_LIMIT_MARGIN_MS, workerOptionsOf } from './config/worker-options.ts'
+export {
+  type ConnectionInput,
+  type ConnectionRecord,
+  connectionSecretName,
+  connectionSecrets,
+  getConnection,
+  listConnections,
+  saveConnection,
+} from './connections/connections.ts'
+export { markNeedsReauth } from './connections/health.ts'
+export { type PullJob, requestPull } from './connections/pull.ts'
+export { type ConnectorRegistry, connectorOf, connectorRegistry } from './connections/registry.ts'
+export { scheduleConnections } from './connections/schedule.ts'
+export {
+  type ConnectionStatus,
+  connectionStatus,
+  listSourceDocuments,
+  type SourceDocumentView,
+} from './connections/status.ts'
+export { receiveConnectionWebhook, type WebhookReply } from './connections/webhooks-in.ts'
 export type { PipelineContext } from './context.ts'
+export type { SourceDocumentState } from './db/connections-schema.ts'
 export { type DatabaseConfig, type HubDatabase, openDatabase } from './db/database.ts'
 export { migrate } from './db/migrate.ts'
 export type { Database } from './db/schema.ts'
+export { isDatabaseUnavailable } from './db/unavailable.ts'
 export { isPipelineError, PipelineError, type PipelineErrorCode } from './errors.ts'
 export { EVENT_TYPES, type EventInput, type EventType, emitEvents } from './events/events.ts'
 export {
@@ -75,6 +97,7 @@ export {
   listInvoices,
 } from './invoices/queries.ts'
 export { hubValidationReason, ksefReason, type Reason } from './invoices/reasons.ts'
+export { SOURCE_REF_MAX_LENGTH, sourceRefProblem } from './invoices/source-ref.ts'
 export {
   ACCOUNTANT_LABELS,
   type AccountantStatus,
@@ -108,24 +131,15 @@ export { deadLetterOf, QUEUES, type QueueName } from './queue/queues.ts'
 export { generateMasterKey, type MasterKeyRing, masterKeyRing, masterKeyRingFromEnv } from './secrets/master-key.ts'
 export { getSecret, putSecret, rotateSecrets, secretNames } from './secrets/store.ts'
 export {
-  connectorSecretName,
-  enableConnector,
   type KsefCredentialsInput,
   ksefCredentialsKind,
-  listConnectors,
   setKsefCredentials,
-  type TenantConnector,
 } from './tenant-files/credentials.ts'
 export { assertBaseUrlAllowed } from './tenant-files/environment-binding.ts'
+export { tenantFileJsonSchema } from './tenant-files/json-schema.ts'
 export { loadTenantFiles, parseTenantFile } from './tenant-files/load.ts'
 export { type ReconcileReport, reconcileTenants } from './tenant-files/reconcile.ts'
-export {
-  type SecretRef,
-  secretRefSchema,
-  type TenantFile,
-  tenantFileJsonSchema,
-  tenantFileSchema,
-} from './tenant-files/schema.ts'
+export { type SecretRef, secretRefSchema, type TenantFile, tenantFileSchema } from './tenant-files/schema.ts'
 export { leaseRequestTokens, type RequestBudget, type RequestLease } from './tenants/request-budget.ts'
 export { type TenantSettings, tenantSettings, tenantSettingsSchema } from './tenants/settings.ts'
 export {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { isPipelineError, type PipelineError, type PipelineErrorCode } from '@ksef-hub/pipeline'
+import { isDatabaseUnavailable, isPipelineError, type PipelineError, type PipelineErrorCode } from '@ksef-hub/pipeline'
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
@@ -27,6 +27,7 @@ export type GatewayErrorCode =
   | 'METHOD_NOT_ALLOWED'
   | 'TIMEOUT'
   | 'NOT_READY'
+  | 'DATABASE_UNAVAILABLE'
   | 'INTERNAL'
 
 /** Every code a problem may carry. */
@@ -63,6 +64,9 @@ export class GatewayError extends Error {
     this.headers = options.headers ?? {}
   }
 }
+
+/** When to try again after a database outage: long enough for a restart or a failover to finish. */
+const DATABASE_RETRY_AFTER_SECONDS = 5
 
 const PIPELINE_STATUS: Readonly<Record<PipelineErrorCode, ContentfulStatusCode>> = {
   INVOICE_INVALID: 422,
@@ -108,6 +112,7 @@ export interface Problem {
 
 function fieldOfPipelineError(error: PipelineError): string | undefined {
   if (error.code === 'WRONG_SELLER') return 'seller.nip'
+  if (typeof error.details.field === 'string') return error.details.field
   const issues = error.details.issues
   if (Array.isArray(issues)) {
     const first = issues.find((issue) => issue?.severity !== 'warning') as
@@ -128,6 +133,12 @@ function fieldOfPipelineError(error: PipelineError): string | undefined {
  */
 export function toGatewayError(error: unknown): GatewayError {
   if (error instanceof GatewayError) return error
+  // An outage is not the request's fault, and it passes: say so, and when to try again.
+  if (isDatabaseUnavailable(error)) {
+    return new GatewayError(503, 'DATABASE_UNAVAILABLE', 'the database is unavailable; retry shortly', {
+      headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) },
+    })
+  }
   if (isPipelineError(error)) {
     const status = PIPELINE_STATUS[error.code]
     if (status === 500) return new GatewayError(500, 'INTERNAL', 'the request could not be completed')

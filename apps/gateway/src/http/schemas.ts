@@ -27,6 +27,12 @@ export const problem = (description: string) => ({
   content: { 'application/problem+json': { schema: ProblemSchema } },
 })
 
+/** PostgreSQL's text cannot hold U+0000: text with one is refused, naming the field, before the database sees it. */
+export const withoutZeroByte = [
+  (value: string) => !value.includes('\u0000'),
+  { message: 'must not contain U+0000 (a zero byte)' },
+] as const
+
 /** The four words accountants read. */
 export const ACCOUNTANT_STATUSES = ['sent', 'awaiting_confirmation', 'confirmed', 'rejected'] as const
 

@@ -14,7 +14,7 @@ import {
   submitInvoice,
 } from '@ksef-hub/pipeline'
 import type { GatewayApp, RouteDeps } from '../env.ts'
-import { jsonBody } from '../http/body.ts'
+import { validJson } from '../http/body.ts'
 import { GatewayError } from '../http/problem.ts'
 import {
   IdempotencyHeaderSchema,
@@ -24,7 +24,6 @@ import {
   ReconciliationSchema,
   SubmitOutcomeSchema,
 } from '../http/schemas.ts'
-import { limitBody } from '../middleware/body-limit/index.ts'
 import { idempotent } from '../middleware/idempotency/index.ts'
 import { submissionOf } from './invoices-submit.ts'
 
@@ -84,7 +83,9 @@ const replayRoute = createRoute({
         },
       },
     },
+    400: problem('Malformed body'),
     404: problem('None of the given invoices is dead-lettered'),
+    413: problem('Body too large'),
   },
 })
 
@@ -125,59 +126,50 @@ const reportRoute = createRoute({
 export function registerActRoutes(app: GatewayApp, deps: RouteDeps): void {
   const { context, options } = deps
   app.openAPIRegistry.registerPath(retryRoute)
-  app.post(
-    '/v1/invoices/:id/retry',
-    limitBody(options.bodyLimit.single),
-    idempotent(context, '/v1/invoices/:id/retry'),
-    async (c) => {
-      const tenantId = c.get('caller').tenantId
-      const current = await getInvoice(context.db, tenantId, c.req.param('id'))
-      if (current.state !== 'rejected') {
-        throw new PipelineError(
-          'ILLEGAL_TRANSITION',
-          `invoice ${current.id} is ${current.state}; only a rejected invoice can be retried`,
-          {
-            state: current.state,
-          },
-        )
-      }
-      const submission = await submissionOf(c)
-      const validation = c.req.query('validation') === 'full' ? 'full' : options.validation
-      const outcome = await submitInvoice(context, {
-        ...submission,
-        tenantId,
-        // Same source and reference: intake recognises the document and puts the same record back in line.
-        source: current.source,
-        sourceRef: current.sourceRef,
-        validation,
-        actor: `api:${tenantId}`,
-      })
-      if (outcome.id !== current.id) {
-        throw new GatewayError(422, 'REQUEST_INVALID', 'the corrected invoice must keep its seller, type and number', {
-          field: 'details.number',
-        })
-      }
-      if (outcome.state === 'rejected') {
-        throw new GatewayError(
-          422,
-          'INVOICE_UNCHANGED',
-          'the content is the same as the rejected invoice; correct it first',
-        )
-      }
-      return c.json(outcome, 200)
-    },
-  )
-
-  app.openapi(replayRoute, async (c) => {
-    const body = (c.req.header('content-length') ?? '0') === '0' ? {} : await jsonBody(c)
-    const parsed = ReplayBodySchema.safeParse(body)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      throw new GatewayError(400, 'REQUEST_INVALID', `${issue?.path.join('.')}: ${issue?.message}`, {
-        field: issue?.path.join('.') || 'body',
+  app.post('/v1/invoices/:id/retry', idempotent(context), async (c) => {
+    const tenantId = c.get('caller').tenantId
+    const current = await getInvoice(context.db, tenantId, c.req.param('id'))
+    if (current.state !== 'rejected') {
+      throw new PipelineError(
+        'ILLEGAL_TRANSITION',
+        `invoice ${current.id} is ${current.state}; only a rejected invoice can be retried`,
+        {
+          state: current.state,
+        },
+      )
+    }
+    const submission = await submissionOf(c)
+    const validation = c.req.query('validation') === 'full' ? 'full' : options.validation
+    const outcome = await submitInvoice(context, {
+      ...submission,
+      tenantId,
+      // Same source and reference: intake recognises the document and puts the same record back in line.
+      source: current.source,
+      sourceRef: current.sourceRef,
+      validation,
+      actor: `api:${tenantId}`,
+    })
+    if (outcome.id !== current.id) {
+      throw new GatewayError(422, 'REQUEST_INVALID', 'the corrected invoice must keep its seller, type and number', {
+        field: 'details.number',
       })
     }
-    return c.json(await replayDeadInvoices(context, c.get('caller').tenantId, parsed.data.ids), 200)
+    if (outcome.state === 'rejected') {
+      throw new GatewayError(
+        422,
+        'INVOICE_UNCHANGED',
+        'the content is the same as the rejected invoice; correct it first',
+      )
+    }
+    return c.json(outcome, 200)
+  })
+
+  // Documented from the route definition; handled on the raw body, read whatever its framing: a chunked body has
+  // no Content-Length, and taking that for "no body" replayed every dead invoice instead of the ones asked for.
+  app.openAPIRegistry.registerPath(replayRoute)
+  app.post('/v1/invoices/replay-dead', async (c) => {
+    const { ids } = await validJson(c, ReplayBodySchema, { emptyAsObject: true })
+    return c.json(await replayDeadInvoices(context, c.get('caller').tenantId, ids), 200)
   })
 
   app.openapi(reconcileRoute, async (c) => c.json(await requestReconciliation(context, c.get('caller').tenantId), 202))

@@ -6,10 +6,17 @@
  * @module
  */
 import { createRoute, z } from '@hono/zod-openapi'
-import { BULK_MAX_ITEMS, type SubmitRequest, submitInvoice, submitInvoicesBulk } from '@ksef-hub/pipeline'
+import {
+  BULK_MAX_ITEMS,
+  type BulkItem,
+  type SubmitRequest,
+  sourceRefProblem,
+  submitInvoice,
+  submitInvoicesBulk,
+} from '@ksef-hub/pipeline'
 import type { Context } from 'hono'
 import type { AppEnv, GatewayApp, RouteDeps } from '../env.ts'
-import { bodyBytes, isJson, isXml, jsonBody, mediaType } from '../http/body.ts'
+import { bodyBytes, isJson, isXml, jsonBody, mediaType, requestInvalid } from '../http/body.ts'
 import { GatewayError } from '../http/problem.ts'
 import {
   BulkRequestSchema,
@@ -20,7 +27,6 @@ import {
   SubmitEnvelopeSchema,
   SubmitOutcomeSchema,
 } from '../http/schemas.ts'
-import { limitBody } from '../middleware/body-limit/index.ts'
 import { idempotent } from '../middleware/idempotency/index.ts'
 
 const SubmitQuerySchema = z.object({
@@ -109,11 +115,14 @@ function validationOf(c: Context<AppEnv>, fallback: 'structural' | 'full'): 'str
 
 function sourceRefOf(value: unknown, field: string): string | undefined {
   if (value === undefined) return undefined
-  if (typeof value !== 'string' || value.length < 1 || value.length > 200) {
-    throw new GatewayError(400, 'REQUEST_INVALID', 'sourceRef must be a string of 1-200 characters', { field })
-  }
-  return value
+  const problem = sourceRefProblem(value)
+  if (problem) throw new GatewayError(400, 'REQUEST_INVALID', `${field} ${problem}`, { field })
+  return value as string
 }
+
+// What a bulk request must be as a whole; each item is checked on its own by intake, so that a bad item (its
+// shape, its sourceRef, its invoice) fails alone with its own result.
+const BulkEnvelopeSchema = z.object({ invoices: z.array(z.unknown()).min(1).max(BULK_MAX_ITEMS) })
 
 /**
  * What a request asks to submit, from its body (shared by submit and retry).
@@ -175,7 +184,7 @@ export function registerSubmitRoutes(app: GatewayApp, deps: RouteDeps): void {
   app.openAPIRegistry.registerPath(submitRoute)
   app.openAPIRegistry.registerPath(bulkRoute)
 
-  app.post('/v1/invoices', limitBody(options.bodyLimit.single), idempotent(context, '/v1/invoices'), async (c) => {
+  app.post('/v1/invoices', idempotent(context), async (c) => {
     const validation = validationOf(c, options.validation)
     const tenantId = c.get('caller').tenantId
     let outcome: Awaited<ReturnType<typeof submitInvoice>>
@@ -202,38 +211,27 @@ export function registerSubmitRoutes(app: GatewayApp, deps: RouteDeps): void {
     return c.json(outcome, outcome.created ? 201 : 200)
   })
 
-  app.post(
-    '/v1/invoices/bulk',
-    limitBody(options.bodyLimit.bulk),
-    idempotent(context, '/v1/invoices/bulk'),
-    async (c) => {
-      const body = await jsonBody(c)
-      const parsed = BulkRequestSchema.safeParse(body)
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]
-        throw new GatewayError(400, 'REQUEST_INVALID', `${issue?.path.join('.') || 'body'}: ${issue?.message}`, {
-          field: issue?.path.join('.') || 'body',
-        })
+  app.post('/v1/invoices/bulk', idempotent(context), async (c) => {
+    const parsed = BulkEnvelopeSchema.safeParse(await jsonBody(c))
+    if (!parsed.success) throw requestInvalid(parsed.error)
+    const tenantId = c.get('caller').tenantId
+    const results = await submitInvoicesBulk(context, {
+      tenantId,
+      items: parsed.data.invoices as BulkItem[],
+      source: 'api',
+      actor: `api:${tenantId}`,
+    })
+    let accepted = 0
+    let created = 0
+    for (const result of results) {
+      if (result.ok) {
+        accepted++
+        if (result.created) created++
       }
-      const tenantId = c.get('caller').tenantId
-      const results = await submitInvoicesBulk(context, {
-        tenantId,
-        items: parsed.data.invoices,
-        source: 'api',
-        actor: `api:${tenantId}`,
-      })
-      let accepted = 0
-      let created = 0
-      for (const result of results) {
-        if (result.ok) {
-          accepted++
-          if (result.created) created++
-        }
-      }
-      metrics.invoices.inc({ mode: 'bulk', outcome: 'created' }, created)
-      metrics.invoices.inc({ mode: 'bulk', outcome: 'existing' }, accepted - created)
-      metrics.invoices.inc({ mode: 'bulk', outcome: 'failed' }, results.length - accepted)
-      return c.json({ accepted, failed: results.length - accepted, results }, 200)
-    },
-  )
+    }
+    metrics.invoices.inc({ mode: 'bulk', outcome: 'created' }, created)
+    metrics.invoices.inc({ mode: 'bulk', outcome: 'existing' }, accepted - created)
+    metrics.invoices.inc({ mode: 'bulk', outcome: 'failed' }, results.length - accepted)
+    return c.json({ accepted, failed: results.length - accepted, results }, 200)
+  })
 }

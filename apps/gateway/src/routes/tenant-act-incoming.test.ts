@@ -69,6 +69,39 @@ describe.each(testBackends())('tenant, act and incoming endpoints over HTTP (%s)
     expect(view.json).toMatchObject({ status: 'sent', rejection: null })
   })
 
+  it('replays only the dead invoices asked for, however the body is framed (chunked, no Content-Length)', async () => {
+    const ids: string[] = []
+    for (const number of ['FV/PARKED/1', 'FV/PARKED/2']) {
+      const invoice = typicalInvoice({ sellerNip: NIP, number, lines: 1 })
+      const created = await call(t.url, 'POST', '/v1/invoices', { apiKey: acme.apiKey, json: invoice })
+      ids.push(created.json.id as string)
+    }
+    await t.context.db.updateTable('invoices').set({ state: 'dead' }).where('id', 'in', ids).execute()
+    const body = new TextEncoder().encode(JSON.stringify({ ids: [ids[0]] }))
+    const response = await fetch(`${t.url}/v1/invoices/replay-dead`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${acme.apiKey}`, 'content-type': 'application/json' },
+      body: new ReadableStream({
+        start(controller) {
+          controller.enqueue(body.subarray(0, 5))
+          controller.enqueue(body.subarray(5))
+          controller.close()
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit)
+    expect(response.status).toBe(200)
+    expect(await response.json()).toMatchObject({ replayed: [ids[0]] })
+    // The one the operator left parked stays parked.
+    const parked = await call(t.url, 'GET', `/v1/invoices/${ids[1]}`, { apiKey: acme.apiKey })
+    expect(parked.json).toMatchObject({ state: 'dead' })
+    const second = await call(t.url, 'POST', '/v1/invoices/replay-dead', {
+      apiKey: acme.apiKey,
+      json: { ids: [ids[1]] },
+    })
+    expect(second.json).toMatchObject({ replayed: [ids[1]] })
+  })
+
   it('replays dead invoices and triggers a reconciliation, then reads the report', async () => {
     const invoice = typicalInvoice({ sellerNip: NIP, number: 'FV/DEAD/1', lines: 1 })
     const created = await call(t.url, 'POST', '/v1/invoices', { apiKey: acme.apiKey, json: invoice })

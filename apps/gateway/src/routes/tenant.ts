@@ -7,6 +7,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { getTenant, ksefCredentialsKind, listConnectors, setKsefCredentials } from '@ksef-hub/pipeline'
 import type { GatewayApp, RouteDeps } from '../env.ts'
+import { validJson } from '../http/body.ts'
 import { problem, TenantViewSchema } from '../http/schemas.ts'
 
 const security = [{ Bearer: [] }]
@@ -35,7 +36,13 @@ const credentialsRoute = createRoute({
   description: 'Stored encrypted (AES-256-GCM envelope); no endpoint ever returns them.',
   security,
   request: { body: { required: true, content: { 'application/json': { schema: CredentialsSchema } } } },
-  responses: { 204: { description: 'Stored' }, 400: problem('Malformed'), 422: problem('Not PEM') },
+  responses: {
+    204: { description: 'Stored' },
+    400: problem('Malformed'),
+    413: problem('Body too large'),
+    415: problem('Not JSON'),
+    422: problem('Not PEM'),
+  },
 })
 
 /**
@@ -65,8 +72,10 @@ export function registerTenantRoutes(app: GatewayApp, deps: RouteDeps): void {
       200,
     )
   })
-  app.openapi(credentialsRoute, async (c) => {
-    await setKsefCredentials(db, keys, c.get('caller').tenantId, c.req.valid('json'))
+  // Documented from the route definition; handled on the raw body (invalid UTF-8 refused, not replaced).
+  app.openAPIRegistry.registerPath(credentialsRoute)
+  app.put('/v1/tenant/credentials', async (c) => {
+    await setKsefCredentials(db, keys, c.get('caller').tenantId, await validJson(c, CredentialsSchema))
     return c.body(null, 204)
   })
 }

@@ -8,15 +8,23 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { createSubscription, deleteSubscription, deliveryLog, EVENT_TYPES, listSubscriptions } from '@ksef-hub/pipeline'
 import type { GatewayApp, RouteDeps } from '../env.ts'
-import { DeliverySchema, IdParamSchema, problem, WebhookSubscriptionSchema } from '../http/schemas.ts'
+import { validJson } from '../http/body.ts'
+import { DeliverySchema, IdParamSchema, problem, WebhookSubscriptionSchema, withoutZeroByte } from '../http/schemas.ts'
 
 const security = [{ Bearer: [] }]
 
 const CreateSchema = z
   .object({
-    url: z.url({ protocol: /^https?$/ }).max(2000),
+    url: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .refine(...withoutZeroByte),
     events: z.array(z.enum(EVENT_TYPES)).min(1),
-    description: z.string().max(500).optional(),
+    description: z
+      .string()
+      .max(500)
+      .refine(...withoutZeroByte)
+      .optional(),
   })
   .openapi('WebhookSubscriptionCreate')
 
@@ -35,6 +43,8 @@ const createRouteDef = createRoute({
       },
     },
     400: problem('Bad subscription'),
+    413: problem('Body too large'),
+    415: problem('Not JSON'),
   },
 })
 
@@ -96,8 +106,10 @@ export function registerWebhookRoutes(app: GatewayApp, deps: RouteDeps): void {
   app.openapi(deliveriesRoute, async (c) =>
     c.json({ deliveries: await deliveryLog(db, c.get('caller').tenantId, c.req.valid('query')) }, 200),
   )
-  app.openapi(createRouteDef, async (c) => {
-    const body = c.req.valid('json')
+  // Documented from the route definition; handled on the raw body (invalid UTF-8 refused, not replaced).
+  app.openAPIRegistry.registerPath(createRouteDef)
+  app.post('/v1/webhooks', async (c) => {
+    const body = await validJson(c, CreateSchema)
     const created = await createSubscription(db, keys, c.get('caller').tenantId, {
       url: body.url,
       events: body.events,

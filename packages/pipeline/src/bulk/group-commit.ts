@@ -7,9 +7,15 @@
  *
  * Used for the structural JSON path, the hot path of the API; full validation and XML go through intake.
  *
+ * The members of a batch are independent requests, so one must not fail the others: when a batch's write fails for
+ * a reason other than a database outage (one member's data that the database refuses), each member is written
+ * again on its own, and only the one at fault fails. During an outage every member would fail alike, so the batch
+ * fails at once.
+ *
  * @module
  */
 import type { PipelineContext } from '../context.ts'
+import { isDatabaseUnavailable } from '../db/unavailable.ts'
 import { PipelineError } from '../errors.ts'
 import type { SubmitOutcome } from '../invoices/intake.ts'
 import { getTenant } from '../tenants/tenants.ts'
@@ -42,6 +48,8 @@ interface Waiting {
   readonly submission: BatchedSubmission
   resolve(outcome: SubmitOutcome): void
   reject(error: unknown): void
+  /** Written on its own: its batch failed, and it must not fail for another member. */
+  alone?: boolean
 }
 
 interface Lane {
@@ -93,7 +101,7 @@ export function createSubmissionBatcher(context: PipelineContext, options: Batch
 
   const pump = (key: string, lane: Lane): void => {
     while (lane.inFlight < maxInFlight && lane.waiting.length > 0) {
-      const batch = lane.waiting.splice(0, maxBatch)
+      const batch = lane.waiting.splice(0, lane.waiting[0]?.alone ? 1 : maxBatch)
       const first = (batch[0] as Waiting).submission
       lane.inFlight++
       tenantOf(first.tenantId)
@@ -114,7 +122,13 @@ export function createSubmissionBatcher(context: PipelineContext, options: Batch
             for (const [index, waiting] of batch.entries()) settle(waiting, results[index])
           },
           (error: unknown) => {
-            for (const waiting of batch) waiting.reject(error)
+            if (batch.length === 1 || isDatabaseUnavailable(error)) {
+              for (const waiting of batch) waiting.reject(error)
+              return
+            }
+            // One member's data failed the batch's one statement: each goes again on its own, first in line.
+            for (const waiting of batch) waiting.alone = true
+            lane.waiting.unshift(...batch)
           },
         )
         .finally(() => {

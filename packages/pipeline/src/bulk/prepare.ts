@@ -8,6 +8,7 @@ import { duplicateKey, type Invoice, parseInvoiceModel, validateInvoice } from '
 import type { PipelineErrorCode } from '../errors.ts'
 import { createdAtOf, withDefaultHeader } from '../invoices/header.ts'
 import { defaultSourceRef, idempotencyKey, storedForm } from '../invoices/keys.ts'
+import { sourceRefProblem } from '../invoices/source-ref.ts'
 import type { BulkItemResult, BulkRequest } from './bulk-intake.ts'
 
 /** An item that passed the checks, with its identities. */
@@ -55,7 +56,17 @@ export function prepare(
   const candidates: Candidate[] = []
   const failures: Failure[] = []
   request.items.forEach((item, index) => {
-    const input = withDefaultHeader(item?.invoice, createdAt)
+    // Each item is checked on its own (a bad one fails alone): its shape and its source reference first.
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      failures.push(failure(index, 'INVOICE_INVALID', 'each item must be an object { invoice, sourceRef? }'))
+      return
+    }
+    const refProblem = item.sourceRef === undefined ? undefined : sourceRefProblem(item.sourceRef)
+    if (refProblem) {
+      failures.push(failure(index, 'INVOICE_INVALID', `sourceRef ${refProblem}`, { field: 'sourceRef' }))
+      return
+    }
+    const input = withDefaultHeader(item.invoice, createdAt)
     const parsed = parseInvoiceModel(input)
     if (!parsed.success) {
       // The full validator names every finding the way single submissions do; it runs only for failures.

@@ -41,15 +41,16 @@ export interface ClaimRequest {
 }
 
 /**
- * The fingerprint of a request: method, route pattern and body bytes.
+ * The fingerprint of a request: its method, its target (whatever else tells requests apart: the actual path, the
+ * query, the content type) and its body bytes.
  *
  * @example
  * ```ts
- * const fingerprint = requestFingerprint('POST', '/v1/invoices', bodyBytes)
+ * const fingerprint = requestFingerprint('POST', '/v1/invoices/0190…/retry?\napplication/json', bodyBytes)
  * ```
  */
-export function requestFingerprint(method: string, route: string, body: Uint8Array): string {
-  return createHash('sha256').update(`${method.toUpperCase()} ${route}\n`).update(body).digest('hex')
+export function requestFingerprint(method: string, target: string, body: Uint8Array): string {
+  return createHash('sha256').update(`${method.toUpperCase()} ${target}\n`).update(body).digest('hex')
 }
 
 /**

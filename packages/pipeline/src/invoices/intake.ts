@@ -27,6 +27,7 @@ import { QUEUES } from '../queue/queues.ts'
 import { getTenant, type TenantRecord } from '../tenants/tenants.ts'
 import { createdAtOf, withDefaultHeader } from './header.ts'
 import { defaultSourceRef, idempotencyKey, newRecordId, storedForm } from './keys.ts'
+import { sourceRefProblem } from './source-ref.ts'
 import { type AccountantStatus, accountantStatus, type InvoiceState } from './states.ts'
 import { transitionOrThrow } from './transition.ts'
 
@@ -245,6 +246,10 @@ async function store(
  * ```
  */
 export async function submitInvoice(context: PipelineContext, request: SubmitRequest): Promise<SubmitOutcome> {
+  const refProblem = request.sourceRef === undefined ? undefined : sourceRefProblem(request.sourceRef)
+  if (refProblem) {
+    throw new PipelineError('INVOICE_INVALID', `sourceRef ${refProblem}`, { field: 'sourceRef' })
+  }
   const tenant = await getTenant(context.db, request.tenantId)
   const prepared = prepare(request, context.now())
   checkSeller(tenant, prepared.invoice)

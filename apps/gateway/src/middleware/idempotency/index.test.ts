@@ -40,6 +40,59 @@ describe.each(testBackends())('Idempotency-Key over HTTP (%s)', (backend) => {
     expect(otherQuery.json).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' })
   })
 
+  it('fingerprints the actual path: a retry of another invoice with the same key is another request', async () => {
+    const headers = { 'idempotency-key': 'key-retry' }
+    const json = typicalInvoice({ sellerNip: NIP, number: 'FV/IDEM/R', lines: 1 })
+    const mistyped = `/v1/invoices/${crypto.randomUUID()}/retry`
+    const first = await call(t.url, 'POST', mistyped, { apiKey: acme.apiKey, json, headers })
+    expect(first.status).toBe(404)
+    const right = await call(t.url, 'POST', `/v1/invoices/${crypto.randomUUID()}/retry`, {
+      apiKey: acme.apiKey,
+      json,
+      headers,
+    })
+    expect(right.headers.get('idempotent-replayed')).toBeNull()
+    expect(right.json).toMatchObject({ status: 422, code: 'IDEMPOTENCY_KEY_REUSED' })
+  })
+
+  it('fingerprints the content type: a 415 is not replayed to the request sent with the right one', async () => {
+    const headers = { 'idempotency-key': 'key-media-type' }
+    const body = JSON.stringify(typicalInvoice({ sellerNip: NIP, number: 'FV/IDEM/MT', lines: 1 }))
+    const plain = await call(t.url, 'POST', '/v1/invoices', {
+      apiKey: acme.apiKey,
+      body,
+      headers: { ...headers, 'content-type': 'text/plain' },
+    })
+    expect(plain.status).toBe(415)
+    const json = await call(t.url, 'POST', '/v1/invoices', {
+      apiKey: acme.apiKey,
+      body,
+      headers: { ...headers, 'content-type': 'application/json' },
+    })
+    expect(json.headers.get('idempotent-replayed')).toBeNull()
+    expect(json.json).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' })
+  })
+
+  it('replays the same JSON sent with other whitespace, and the same query in another order', async () => {
+    const headers = { 'idempotency-key': 'key-whitespace' }
+    const invoice = typicalInvoice({ sellerNip: NIP, number: 'FV/IDEM/WS', lines: 1 })
+    const path = '/v1/invoices?validation=structural&sourceRef=ws-1'
+    const compact = await call(t.url, 'POST', path, {
+      apiKey: acme.apiKey,
+      body: JSON.stringify(invoice),
+      headers: { ...headers, 'content-type': 'application/json' },
+    })
+    expect(compact.status).toBe(201)
+    const pretty = await call(t.url, 'POST', '/v1/invoices?sourceRef=ws-1&validation=structural', {
+      apiKey: acme.apiKey,
+      body: JSON.stringify(invoice, null, 2),
+      headers: { ...headers, 'content-type': 'application/json; charset=utf-8' },
+    })
+    expect(pretty.status).toBe(201)
+    expect(pretty.headers.get('idempotent-replayed')).toBe('true')
+    expect(pretty.text).toBe(compact.text)
+  })
+
   it('keys belong to a tenant: the same key of another tenant is another key', async () => {
     const invoice = typicalInvoice({ sellerNip: '9999999999', number: 'FV/IDEM/OTHER', lines: 1 })
     const answer = await call(t.url, 'POST', '/v1/invoices', {

@@ -14,24 +14,24 @@ import {
   completeIdempotencyKey,
   type PipelineContext,
   releaseIdempotencyKey,
-  requestFingerprint,
 } from '@ksef-hub/pipeline'
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../../env.ts'
 import { GatewayError } from '../../http/problem.ts'
+import { fingerprintOf } from './fingerprint.ts'
 
 const KEY = /^[\x21-\x7e]{1,255}$/
 const KEPT_HEADERS = ['content-type', 'location']
 
 /**
- * The idempotency middleware for one route (the pattern is part of the fingerprint).
+ * The idempotency middleware of a route (what counts as the same request: see `fingerprint.ts`).
  *
  * @example
  * ```ts
- * app.post('/v1/invoices', idempotent(context, '/v1/invoices'), handler)
+ * app.post('/v1/invoices', idempotent(context), handler)
  * ```
  */
-export function idempotent(context: PipelineContext, route: string) {
+export function idempotent(context: PipelineContext) {
   return createMiddleware<AppEnv>(async function idempotent(c, next) {
     const key = c.req.header('idempotency-key')
     if (key === undefined) return next()
@@ -41,9 +41,7 @@ export function idempotent(context: PipelineContext, route: string) {
       })
     }
     const tenantId = c.get('caller').tenantId
-    const body = new Uint8Array(await c.req.arrayBuffer())
-    const query = new URL(c.req.url).search
-    const fingerprint = requestFingerprint(c.req.method, `${route}${query}`, body)
+    const fingerprint = await fingerprintOf(c)
     const claim = await claimIdempotencyKey(context.db, { tenantId, key, fingerprint, now: context.now() })
     if (claim.kind === 'replay') {
       return new Response(claim.response.body as Uint8Array<ArrayBuffer>, {
@@ -65,7 +63,7 @@ export function idempotent(context: PipelineContext, route: string) {
       throw new GatewayError(
         422,
         'IDEMPOTENCY_KEY_REUSED',
-        'this Idempotency-Key was used with a different request; keys can only be reused with the same method, path, query and body',
+        'this Idempotency-Key was used with a different request; keys can only be reused with the same method, path, query, content type and body',
         { field: 'header.idempotency-key' },
       )
     }
