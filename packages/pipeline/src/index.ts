@@ -6,6 +6,7 @@
  * @module
  */
 
+export { type AnyConnector, CAPABILITIES, type Capability } from '@ksef-hub/connector-sdk'
 // --- gateway side: API keys, HTTP idempotency, bulk intake, webhooks, tenant files, incoming reads, config ---
 export {
   type ApiKeyOwner,
@@ -126,6 +127,7 @@ export {
   requestReconciliation,
 } from './operations/operations.ts'
 export { invoiceQrCodes, type QrCodes } from './operations/qr-codes.ts'
+export { type CheckState, type Readiness, readiness } from './operations/readiness.ts'
 export { inTransaction, startBoss } from './queue/boss.ts'
 export { deadLetterOf, QUEUES, type QueueName } from './queue/queues.ts'
 export { generateMasterKey, type MasterKeyRing, masterKeyRing, masterKeyRingFromEnv } from './secrets/master-key.ts'
