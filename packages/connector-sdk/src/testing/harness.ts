@@ -1,7 +1,7 @@
 /**
  * What a plugin gives the conformance kit: its connector and a way to start its fake system. The kit then runs the
- * shared contract against the two (see `conformance.ts`). A plugin exports its harness as the default export of
- * `conformance.ts` at its root, so `ksef-hub connector check plugins/<name>` finds it.
+ * shared contract against the two (`runConformance`, `describeConformance`). A plugin exports its harness as the
+ * default export of `conformance.ts` at its root, so `ksef-hub connector check plugins/<name>` finds it.
  *
  * @module
  */
@@ -18,6 +18,18 @@ export type FakeFailure =
   /** Accept the request and answer nothing (the client's timeout must end it). */
   | { readonly hang: true }
 
+/** What the invoice of a mappable document must say: the kit checks that the mapping is right, not only valid. */
+export interface ExpectedInvoice {
+  /** P_2. */
+  readonly number?: string
+  /** `VAT`, `KOR`, ... */
+  readonly type?: string
+  /** The buyer's NIP (10 digits), or `null` for a buyer identified by none (a consumer). */
+  readonly buyerNip?: string | null
+  /** P_15, the amount due (decimal string, compared as a number: `"100"` equals `"100.00"`). */
+  readonly totalDue?: string
+}
+
 /** A running fake system, seeded for the kit. */
 export interface ConformanceFake {
   /** Settings that point the connector at this fake (base URLs on 127.0.0.1, a small page size). */
@@ -31,15 +43,25 @@ export interface ConformanceFake {
    * interrupted pull can be resumed); include at least one correction if the system has them.
    */
   readonly mappable: readonly string[]
+  /** What the invoices of some mappable documents must say, by ref (optional; compared field by field). */
+  readonly expected?: Readonly<Record<string, ExpectedInvoice>>
   /** Source documents that must fail to map, with the code each must fail with. */
   readonly unmappable: readonly { readonly ref: string; readonly code: MappingErrorCode }[]
   /** How many times `ksefNumber` has been written into document `ref` (effects in the fake's state, not calls). */
   writeBackEffects(ref: string, ksefNumber: string): Promise<number>
   /** How many bills the fake holds for `ksefNumber` (with `importIncoming`). */
   importEffects?(ksefNumber: string): Promise<number>
+  /**
+   * The NIP of a supplier the fake knows, as the seller of the purchase invoice `importIncoming.once` imports
+   * (default: a valid NIP that is not the tenant's; a fake that creates unknown suppliers needs none).
+   */
+  readonly supplierNip?: string
   /** A webhook call naming `refs`, signed as the system signs it now (with `webhooks`). */
   webhook?(refs: readonly string[]): Promise<WebhookRequest>
-  /** Makes the fake answer its next `count` API calls (default 1) with `failure`. */
+  /**
+   * Makes the fake answer its next `count` API calls (default 1) with `failure`. API calls are the system's own
+   * endpoints: a token endpoint is left alone, so a renewal can succeed between two failed calls.
+   */
   failNext(failure: FakeFailure, count?: number): void
   /** Expires the access token the connector holds, so the next call needs a renewal (with `auth.kind: 'oauth2'`). */
   expireAccessToken?(): void
