@@ -6,6 +6,10 @@
 import { isValidNip } from '@ksef-hub/fa3'
 import { MappingError } from '../errors.ts'
 
+// FA(3)'s TNrNIP besides the checksum: no leading zero, and not 00 in digits 2-3 (no tax office has such a code).
+// A NIP that passed the checksum alone stopped the invoice at the XSD, with a message about XML, not the buyer.
+const FA3_NIP = /^[1-9]((\d[1-9])|([1-9]\d))\d{7}$/
+
 /**
  * A NIP written any common way, as its 10 digits; `undefined` when the value is empty.
  *
@@ -37,7 +41,7 @@ export function buyerNipOf(candidates: readonly [string, string | null | undefin
   for (const [field, value] of candidates) {
     const nip = normalizeNip(value)
     if (nip === undefined) continue
-    if (!isValidNip(nip)) {
+    if (!isValidNip(nip) || !FA3_NIP.test(nip)) {
       throw new MappingError('BUYER_NIP_INVALID', field, `${who}: "${value}" in ${field} is not a valid NIP`, {
         fix: `correct the NIP of ${who} in the source system (10 digits with a valid checksum)`,
       })

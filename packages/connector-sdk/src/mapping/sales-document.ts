@@ -96,10 +96,13 @@ export interface ComposeContext {
 
 const round2 = (value: Decimal) => value.toDecimalPlaces(2, Decimal.ROUND_HALF_UP)
 
+// Decimal notation only: decimal.js also reads "0x10" as 16 and "0b11" as 3, which no source means by a quantity.
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
+
 function decimal(value: string, field: string): Decimal {
   try {
-    const parsed = new Decimal(value)
-    if (parsed.isFinite()) return parsed
+    const parsed = DECIMAL.test(value) ? new Decimal(value) : undefined
+    if (parsed?.isFinite()) return parsed
   } catch {}
   throw new MappingError('FIELD_INVALID', field, `${field} is "${value}", not a decimal number`, {
     fix: `correct ${field} in the source system`,

@@ -1,0 +1,212 @@
+import {
+  formatIssue,
+  formatKsefNumber,
+  type InvoiceInput,
+  type ValidationReport,
+  validateInvoice,
+  warsawDay,
+} from '@ksef-hub/fa3'
+import { randomNip } from '@ksef-hub/fa3/testing'
+import { describe, expect, it } from 'vitest'
+import type { SentInvoice } from '../contract/context.ts'
+import { ConnectorError, MappingError } from '../errors.ts'
+import { type ComposeContext, composeInvoice, type SalesDocument } from './sales-document.ts'
+
+const TODAY = warsawDay(new Date())
+const dayOffset = (days: number) =>
+  new Date(Date.parse(`${TODAY}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
+const TENANT = { id: 't1', nip: randomNip(), name: 'Sprzedawca sp. z o.o.' }
+const BUYER_NIP = randomNip()
+
+function contextWith(sent: Record<string, SentInvoice> = {}): ComposeContext {
+  return {
+    tenant: TENANT,
+    taxCodes: { VAT23: '23', VAT8: '8', ZW: 'zw' },
+    hub: { invoiceOf: async (ref) => sent[ref] },
+    label: 'invoice FV/1 (ref 42)',
+  }
+}
+
+const base: SalesDocument = {
+  kind: 'invoice',
+  number: 'FV/2026/1',
+  issueDate: TODAY,
+  currency: 'PLN',
+  seller: {
+    name: 'Sprzedawca sp. z o.o.',
+    address: { countryCode: 'PL', line1: 'ul. Prosta 1', line2: '00-001 Warszawa' },
+  },
+  buyer: {
+    name: 'Nabywca S.A.',
+    nipCandidates: [
+      ['customer.vatNumber', ''],
+      ['customer.taxId', `PL ${BUYER_NIP.slice(0, 3)}-${BUYER_NIP.slice(3)}`],
+    ],
+    address: { countryCode: 'PL', line1: 'ul. Długa 2', line2: '30-001 Kraków' },
+    email: 'ksiegowosc@nabywca.example',
+    customerNumber: 'C0042',
+  },
+  lines: [
+    { name: 'Konsultacje', quantity: '2', unit: 'h', unitPrice: '100.00', taxCode: 'VAT23', sku: 'SRV-1' },
+    { name: 'Książka', quantity: '0.5', unitPrice: '19.99', taxCode: 'VAT8' },
+    { name: 'Szkolenie', quantity: '1', unitPrice: '50', amount: '50.00', taxCode: 'VAT23' },
+  ],
+  payment: { dueDate: dayOffset(14), method: 'transfer', bankAccount: '61109010140000071219812874' },
+}
+
+/** As the hub validates a mapped invoice: with the creation time it fills in at intake. */
+function validated(invoice: InvoiceInput): ValidationReport {
+  const createdAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
+  const report = validateInvoice({ ...invoice, header: { ...invoice.header, createdAt } } as InvoiceInput)
+  expect(report.issues.filter((issue) => issue.severity === 'error').map(formatIssue)).toEqual([])
+  expect(report.valid).toBe(true)
+  return report
+}
+
+async function rejection(promise: Promise<unknown>): Promise<ConnectorError> {
+  try {
+    await promise
+  } catch (error) {
+    if (error instanceof ConnectorError) return error
+    throw error
+  }
+  throw new Error('expected a ConnectorError')
+}
+
+describe('composeInvoice', () => {
+  it('makes a net-priced PLN document a valid VAT invoice, totals added up in decimal', async () => {
+    const invoice = await composeInvoice(base, contextWith())
+    const report = validated(invoice)
+    const { details, buyer } = report.invoice ?? ({} as never)
+    expect(details.type).toBe('VAT')
+    expect(buyer.id).toEqual({ kind: 'nip', nip: BUYER_NIP })
+    expect(details.lines?.map((line) => [line.netAmount, line.vatRate])).toEqual([
+      ['200.00', '23'],
+      ['10.00', '8'],
+      ['50.00', '23'],
+    ])
+    // 250 + 57.50 VAT at 23 %, 10 (9.995 rounded) + 0.80 VAT at 8 %.
+    expect(details.totals).toMatchObject({
+      standard: { net: '250.00', vat: '57.50' },
+      reduced: { net: '10.00', vat: '0.80' },
+      totalDue: '318.30',
+    })
+    expect(details.payment).toMatchObject({ method: 'transfer', dueDates: [{ date: dayOffset(14) }] })
+    expect(report.invoice?.buyer).toMatchObject({ customerNumber: 'C0042', contacts: [{ email: base.buyer.email }] })
+    expect(report.invoice?.seller.nip).toBe(TENANT.nip)
+  })
+
+  it('makes a gross-priced EUR document with its exchange rate a valid invoice', async () => {
+    const invoice = await composeInvoice(
+      {
+        ...base,
+        currency: 'EUR',
+        exchangeRate: '4.2563',
+        prices: 'gross',
+        lines: [
+          { name: 'Licencja', quantity: '3', unitPrice: '123.00', taxCode: 'VAT23' },
+          { name: 'E-book', quantity: '1', unitPrice: '10.80', taxCode: 'VAT8' },
+        ],
+      },
+      contextWith(),
+    )
+    const report = validated(invoice)
+    const details = report.invoice?.details
+    expect(details?.currency).toBe('EUR')
+    expect(details?.lines?.[0]).toMatchObject({ unitGrossPrice: '123', grossAmount: '369.00', exchangeRate: '4.2563' })
+    expect(details?.totals.standard?.vatInPln).toBeDefined()
+  })
+
+  it('names the KSeF number of a corrected invoice the hub sent and KSeF confirmed', async () => {
+    const ksefNumber = formatKsefNumber(TENANT.nip, dayOffset(-10), '0A1B2C3D4E5F')
+    const sent = { invoiceId: 'i1', number: 'FV/2026/0', issueDate: dayOffset(-10), state: 'confirmed', ksefNumber }
+    const correction: SalesDocument = {
+      ...base,
+      kind: 'correction',
+      number: 'KOR/2026/1',
+      lines: [{ name: 'Konsultacje (zwrot)', quantity: '-1', unitPrice: '100.00', taxCode: 'VAT23' }],
+      correction: { reason: 'zwrot', original: { ref: 'r-0', number: 'wrong', issueDate: dayOffset(-9) } },
+    }
+    const report = validated(await composeInvoice(correction, contextWith({ 'r-0': sent as SentInvoice })))
+    expect(report.issues).toEqual([])
+    expect(report.invoice?.details.type).toBe('KOR')
+    expect(report.invoice?.details.correction).toMatchObject({
+      reason: 'zwrot',
+      correctedInvoices: [{ number: 'FV/2026/0', issueDate: dayOffset(-10), ksefNumber }],
+    })
+    expect(report.invoice?.details.totals.totalDue).toBe('-123.00')
+  })
+
+  it('waits (transient, with a time) for a corrected invoice KSeF has not numbered yet', async () => {
+    const sent = { invoiceId: 'i1', number: 'FV/2026/0', issueDate: dayOffset(-1), state: 'pending', ksefNumber: null }
+    const correction: SalesDocument = { ...base, kind: 'correction', correction: { original: { ref: 'r-0' } } }
+    const error = await rejection(composeInvoice(correction, contextWith({ 'r-0': sent as SentInvoice })))
+    expect(error).not.toBeInstanceOf(MappingError)
+    expect(error.kind).toBe('transient')
+    expect(error.retryAfterMs).toBeGreaterThan(0)
+    expect(error.message).toContain('FV/2026/0')
+  })
+
+  it("uses the source's number and date for an invoice the hub never sent: issued outside KSeF", async () => {
+    const rejected = { state: 'rejected', ksefNumber: null } as SentInvoice
+    for (const sent of [{}, { 'r-old': rejected }] as Record<string, SentInvoice>[]) {
+      const correction: SalesDocument = {
+        ...base,
+        kind: 'correction',
+        lines: [{ name: 'Rabat', quantity: '1', unitPrice: '-10.00', taxCode: 'VAT23' }],
+        correction: { original: { ref: 'r-old', number: 'FV/2025/77', issueDate: dayOffset(-40) } },
+      }
+      const report = validated(await composeInvoice(correction, contextWith(sent)))
+      expect(report.invoice?.details.correction?.correctedInvoices).toEqual([
+        { number: 'FV/2025/77', issueDate: dayOffset(-40) },
+      ])
+      expect(new TextDecoder().decode(report.bytes)).toContain('<NrKSeFN>1</NrKSeFN>')
+    }
+  })
+
+  it('stops a correction whose original it cannot identify', async () => {
+    for (const original of [undefined, { ref: 'unknown' }]) {
+      const correction: SalesDocument = {
+        ...base,
+        kind: 'correction',
+        ...(original ? { correction: { original } } : {}),
+      }
+      const error = (await rejection(composeInvoice(correction, contextWith()))) as MappingError
+      expect(error).toMatchObject({ code: 'ORIGINAL_NOT_FOUND', field: 'correction.original' })
+    }
+  })
+
+  it('stops a value that is not a decimal number, naming its line and field', async () => {
+    for (const quantity of ['2 szt', '1,5', '', 'Infinity', 'NaN', '0x10']) {
+      const lines = [base.lines[0], { ...base.lines[1], quantity }] as SalesDocument['lines']
+      const error = (await rejection(composeInvoice({ ...base, lines }, contextWith()))) as MappingError
+      expect(error, quantity).toBeInstanceOf(MappingError)
+      expect(error).toMatchObject({ code: 'FIELD_INVALID', field: 'lines[1].quantity' })
+    }
+    const lines = [{ ...base.lines[0], unitPrice: 'abc' }] as SalesDocument['lines']
+    expect(await rejection(composeInvoice({ ...base, lines }, contextWith()))).toMatchObject({
+      field: 'lines[0].unitPrice',
+    })
+  })
+
+  it('stops a document without lines, a foreign one without its rate, and a line with an unmapped code', async () => {
+    expect(await rejection(composeInvoice({ ...base, lines: [] }, contextWith()))).toMatchObject({ field: 'lines' })
+    expect(await rejection(composeInvoice({ ...base, currency: 'EUR' }, contextWith()))).toMatchObject({
+      code: 'FIELD_INVALID',
+      field: 'exchangeRate',
+    })
+    const lines = [{ ...base.lines[0], taxCode: 'VAT5' }] as SalesDocument['lines']
+    expect(await rejection(composeInvoice({ ...base, lines }, contextWith()))).toMatchObject({
+      code: 'TAX_CODE_UNMAPPED',
+      field: 'lines[0].taxCode',
+    })
+  })
+
+  it('stops a buyer without a NIP', async () => {
+    const buyer = { ...base.buyer, nipCandidates: [['customer.taxId', null]] as [string, null][] }
+    expect(await rejection(composeInvoice({ ...base, buyer }, contextWith()))).toMatchObject({
+      code: 'BUYER_NIP_MISSING',
+      field: 'customer.taxId',
+    })
+  })
+})
