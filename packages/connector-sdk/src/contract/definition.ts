@@ -115,7 +115,9 @@ export type Connector<
 export type AnyConnector = Connector<z.ZodType, z.ZodType, any>
 
 const ID = /^[a-z][a-z0-9-]{1,40}$/
-const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/
+// semver.org's own pattern: the previous one refused build metadata (`1.2.3+build.5`) and took `01.0.0`.
+const SEMVER =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/
 
 /**
  * Declares a connector, checking its identity and computing its capabilities.
