@@ -103,6 +103,10 @@ const pull = z
   })
   .meta({ description: 'Where and how changed documents are read.' })
 
+const SKIP =
+  'JSONata on a source document: a text saying why it is not for KSeF (a draft), or nothing to send it; ' +
+  'null skips nothing.'
+
 const mapping = z
   .object({
     target: z
@@ -114,12 +118,7 @@ const mapping = z
           'corrections); "fa3", the whole FA(3) invoice model.',
       }),
     expression: expression('JSONata on a source document: the invoice (see target).').default(DEFAULT_MAPPING),
-    skip: expression(
-      'JSONata on a source document: a text saying why it is not for KSeF (a draft), or nothing to send it; ' +
-        'null skips nothing.',
-    )
-      .nullable()
-      .default(DEFAULT_SKIP),
+    skip: expression(SKIP).nullable().default(DEFAULT_SKIP).meta({ description: SKIP }),
   })
   .meta({ description: 'How a source document becomes an invoice.' })
 
@@ -141,7 +140,7 @@ const seller = z
 
 const patchWriteBack = z
   .object({
-    kind: z.literal('patch'),
+    kind: z.literal('patch').meta({ description: 'Write into the document.' }),
     path: template(['ref'], ['ref'], 'The document\'s path after baseUrl, "{ref}" its id.').default('/invoices/{ref}'),
     readPath: template(['ref'], ['ref'], 'The path read first (default: path).').optional(),
     method: z.enum(['PATCH', 'PUT', 'POST']).default('PATCH').meta({ description: 'The method that writes.' }),
@@ -158,7 +157,7 @@ const patchWriteBack = z
 
 const webhookWriteBack = z
   .object({
-    kind: z.literal('webhook'),
+    kind: z.literal('webhook').meta({ description: 'POST a signed event.' }),
     url: httpUrl('Where the event is POSTed.'),
     eventType: z.string().min(1).max(100).default('invoice.confirmed').meta({ description: 'The event\'s "type".' }),
     includeUpo: z.boolean().default(true).meta({ description: 'Whether the event carries the UPO (Base64).' }),
@@ -169,6 +168,8 @@ const webhookWriteBack = z
       '"t.body"> with secrets.signingSecret); its "id" is the hub invoice id, for the receiver to deduplicate.',
   })
 
+const TIMESTAMP = 'The header with the signed time (unix seconds); null when the source sends none.'
+
 const webhooks = z
   .object({
     signatureHeader: headerName('The header with the HMAC-SHA256 signature.').default('x-signature'),
@@ -178,9 +179,7 @@ const webhooks = z
       .default('sha256=')
       .meta({ description: 'Text before the signature in its header ("sha256="), or empty.' }),
     encoding: z.enum(['hex', 'base64']).default('hex').meta({ description: 'How the signature is written.' }),
-    timestampHeader: headerName('The header with the signed time (unix seconds); null when the source sends none.')
-      .nullable()
-      .default('x-timestamp'),
+    timestampHeader: headerName(TIMESTAMP).nullable().default('x-timestamp').meta({ description: TIMESTAMP }),
     signed: template(
       ['timestamp', 'body', 'method', 'url'],
       ['body'],

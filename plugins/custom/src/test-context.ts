@@ -26,6 +26,8 @@ export interface TestContextOptions {
   readonly now?: () => Date
   /** Time for one HTTP exchange (tests of hangs set it short). */
   readonly timeoutMs?: number
+  /** The fetch under the SDK's client (to record or lose answers). */
+  readonly fetch?: typeof fetch
 }
 
 /** A context and what it recorded. */
@@ -79,6 +81,7 @@ export function testContext(options: TestContextOptions): TestContext {
     now: options.now ?? (() => new Date()),
     hub: memoryHub(options.sent ?? new Map()),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.fetch !== undefined ? { fetch: options.fetch } : {}),
   }) as CustomContext
   return { context, logs }
 }
