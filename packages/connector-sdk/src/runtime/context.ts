@@ -70,7 +70,17 @@ export function createConnectorContext(
   }
   const store: CredentialStore<unknown> = {
     read: async () => checked(await host.store.read()),
-    renewLocked: async (renew) => checked(await host.store.renewLocked(async (stored) => renew(checked(stored)))),
+    // What a renewal returns is checked before the store writes it: a renewal that lost the refresh token replaced
+    // one that still worked, and the connection then needed re-authorization for a plugin's mistake.
+    renewLocked: async (renew) =>
+      checked(
+        await host.store.renewLocked(async (stored) => {
+          const renewed = await renew(checked(stored))
+          // Stored as returned (the check's output may be transformed), once it fits.
+          if (renewed !== undefined) checked(renewed)
+          return renewed
+        }),
+      ),
   }
   return {
     tenant: host.tenant,
