@@ -84,9 +84,9 @@ describe('timeouts', () => {
 
   it('start once the connection has a slot, not while the call waits for one', async () => {
     const http = client({ retries: 0, limiter: createLimiter({ concurrent: 1 }) })
-    const slow = http.request({ url: `${api.origin}/slow?ms=400` })
-    // Queued for 400 ms behind the slow call, then answered at once: within its 200 ms.
-    const quick = http.request({ url: `${api.origin}/fast`, timeoutMs: 200 })
+    const slow = http.request({ url: `${api.origin}/slow?ms=800` })
+    // Queued for 800 ms behind the slow call, then answered at once: well within its 400 ms.
+    const quick = http.request({ url: `${api.origin}/fast`, timeoutMs: 400 })
     await expect(quick).resolves.toMatchObject({ status: 200 })
     await slow
   })
