@@ -20,6 +20,7 @@ import { changeWebhook, type WebhookOptions } from './webhooks.ts'
 
 export { FAKE_SELLER, FAKE_TAX_CODES } from './catalog.ts'
 export type { SeedOptions, SeedResult } from './seed.ts'
+export { connectorSettings } from './settings.ts'
 export type { FakeAddress, FakeCustomer, FakeDocument, FakeLine } from './types.ts'
 export type { WebhookOptions } from './webhooks.ts'
 

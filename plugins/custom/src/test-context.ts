@@ -12,7 +12,7 @@ import {
   type SentInvoice,
   type TenantInfo,
 } from '@ksef-hub/connector-sdk'
-import { FAKE_SELLER, FAKE_TAX_CODES, type FakeErp } from '../fake/index.ts'
+import { connectorSettings, type FakeErp } from '../fake/index.ts'
 import custom from './index.ts'
 import type { CustomContext } from './source.ts'
 
@@ -95,11 +95,5 @@ export function testContext(options: TestContextOptions): TestContext {
  * ```
  */
 export function fakeSettings(erp: FakeErp, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    baseUrl: erp.url,
-    taxCodes: { ...FAKE_TAX_CODES },
-    seller: FAKE_SELLER,
-    webhooks: { idField: 'id' },
-    ...extra,
-  }
+  return connectorSettings(erp.url, extra)
 }
