@@ -31,7 +31,7 @@ function usedBeforeStored(timeline: Timeline, fresh: readonly string[]): Request
 export const authRotation: CheckDefinition = {
   name: 'auth.rotation',
   notApplicable: (connector) =>
-    connector.auth?.kind !== 'oauth2' ? 'the connector does not use OAuth 2 (nothing to renew)' : noProbe(connector),
+    connector.auth?.kind !== 'oauth2' ? 'the connector does not use OAuth 2: nothing to renew' : noProbe(connector),
   async run(run) {
     const { connector } = run
     const rig = await run.rig()
