@@ -8,7 +8,13 @@
 
 import { swaggerUI } from '@hono/swagger-ui'
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { createSubmissionBatcher, DEFAULT_REQUEST_BUDGET, leaseRequestTokens } from '@ksef-hub/pipeline'
+import {
+  createIntakePool,
+  createSubmissionBatcher,
+  DEFAULT_INTAKE_THREADS,
+  DEFAULT_REQUEST_BUDGET,
+  leaseRequestTokens,
+} from '@ksef-hub/pipeline'
 import { createMiddleware } from 'hono/factory'
 import { requestId } from 'hono/request-id'
 import { timeout } from 'hono/timeout'
@@ -39,6 +45,7 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   accessLog: true,
   // Measured best on 2 cores: two transactions in flight let batches grow while one commits.
   groupCommit: { maxInFlight: 2, maxBatch: 200 },
+  intakeThreads: DEFAULT_INTAKE_THREADS,
 }
 
 /** A gateway app and the hooks its server needs. */
@@ -46,6 +53,8 @@ export interface GatewayAppHandle {
   readonly app: GatewayApp
   /** Marks the app as shutting down: `/readyz` answers 503 from then on. */
   readonly drain: () => void
+  /** Ends what the app started (its intake pool's threads). */
+  readonly close: () => Promise<void>
 }
 
 const CONNECTOR_WEBHOOK = /^\/v1\/connectors\/[^/]+\/[^/]+\/webhook$/
@@ -59,6 +68,7 @@ function build(deps: GatewayDeps): GatewayAppHandle {
     metrics,
     connectorWebhooks: deps.connectorWebhooks ?? {},
     batcher: createSubmissionBatcher(deps.context, options.groupCommit),
+    intake: deps.intakePool ?? createIntakePool({ threads: options.intakeThreads }),
   }
   let draining = false
   const app: GatewayApp = new OpenAPIHono<AppEnv>({
@@ -144,7 +154,11 @@ function build(deps: GatewayDeps): GatewayAppHandle {
     problemResponse(c, new GatewayError(404, 'ROUTE_NOT_FOUND', `no route ${c.req.method} ${c.req.path}`)),
   )
   app.onError((error, c) => problemResponse(c, error))
-  return { app, drain: () => (draining = true) }
+  return {
+    app,
+    drain: () => (draining = true),
+    close: () => (deps.intakePool ? Promise.resolve() : routeDeps.intake.close()),
+  }
 }
 
 /**

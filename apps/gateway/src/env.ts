@@ -4,7 +4,7 @@
  * @module
  */
 import type { OpenAPIHono } from '@hono/zod-openapi'
-import type { Logger, PipelineContext, SubmissionBatcher } from '@ksef-hub/pipeline'
+import type { IntakePool, Logger, PipelineContext, SubmissionBatcher } from '@ksef-hub/pipeline'
 import type { GatewayMetrics } from './middleware/metrics/index.ts'
 import type { ConnectorWebhookHandler } from './routes/connector-webhooks.ts'
 
@@ -31,6 +31,8 @@ export interface GatewayOptions {
   readonly accessLog: boolean
   /** Group commit of structural JSON submissions: transactions in flight per tenant, most invoices in one. */
   readonly groupCommit: { readonly maxInFlight: number; readonly maxBatch: number }
+  /** Threads that check XML and fully validated submissions off the event loop (0: on it); see intake-pool. */
+  readonly intakeThreads: number
 }
 
 /** What the gateway is built from. */
@@ -39,6 +41,8 @@ export interface GatewayDeps {
   /** Inbound webhook handlers by connector id (connectors register theirs). */
   readonly connectorWebhooks?: Readonly<Record<string, ConnectorWebhookHandler>>
   readonly options?: Partial<GatewayOptions>
+  /** The intake pool (tests hold one); default: a pool of `options.intakeThreads` threads, closed with the app. */
+  readonly intakePool?: IntakePool
 }
 
 /** Everything a handler reaches through `c.var`. */
@@ -64,4 +68,6 @@ export interface RouteDeps {
   readonly connectorWebhooks: Readonly<Record<string, ConnectorWebhookHandler>>
   /** Group commit of structural JSON submissions (see packages/pipeline/src/bulk/group-commit.ts). */
   readonly batcher: SubmissionBatcher
+  /** Where XML and fully validated submissions are checked (off the event loop, tenants in turn). */
+  readonly intake: IntakePool
 }

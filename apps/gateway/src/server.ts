@@ -42,7 +42,7 @@ export interface RunningGateway {
  * ```
  */
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
-  const { app, drain } = createGatewayAppHandle(options)
+  const { app, drain, close: closeApp } = createGatewayAppHandle(options)
   const host = options.host ?? '127.0.0.1'
   const server = await new Promise<Server>((resolve, reject) => {
     const created = serve({ fetch: app.fetch, port: options.port, hostname: host }, () => resolve(created as Server))
@@ -72,6 +72,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         const deadline = setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 10_000)
         await closed
         clearTimeout(deadline)
+        await closeApp()
       })()
       return closing
     },

@@ -28,6 +28,8 @@ export type PipelineErrorCode =
   | 'DATABASE_IN_USE'
   /** A worker's claim on a queue job lapsed and another attempt holds it: this attempt's work was rolled back. */
   | 'JOB_CLAIM_LOST'
+  /** Too many of a tenant's documents are waiting to be checked (the intake pool): retry shortly. */
+  | 'INTAKE_BUSY'
 
 /**
  * Thrown by the pipeline.

@@ -85,6 +85,12 @@ export {
   incomingInvoiceXml,
   listIncomingInvoices,
 } from './incoming/queries.ts'
+export {
+  createIntakePool,
+  DEFAULT_INTAKE_THREADS,
+  type IntakePool,
+  type IntakePoolOptions,
+} from './intake-pool/pool.ts'
 export { type SubmitOutcome, type SubmitRequest, submitInvoice } from './invoices/intake.ts'
 export { contentHash, idempotencyKey } from './invoices/keys.ts'
 export {
@@ -98,6 +104,7 @@ export {
   listInvoices,
 } from './invoices/queries.ts'
 export { hubValidationReason, ksefReason, type Reason } from './invoices/reasons.ts'
+export { type PreparedSubmission, type PrepareInput, prepareSubmission } from './invoices/prepare.ts'
 export { SOURCE_REF_MAX_LENGTH, sourceRefProblem } from './invoices/source-ref.ts'
 export {
   ACCOUNTANT_LABELS,

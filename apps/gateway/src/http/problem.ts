@@ -81,6 +81,8 @@ const PIPELINE_STATUS: Readonly<Record<PipelineErrorCode, ContentfulStatusCode>>
   WEBHOOK_DELIVERY_FAILED: 502,
   DATABASE_IN_USE: 503,
   JOB_CLAIM_LOST: 503,
+  // Too many of the tenant's documents wait to be checked: as a rate limit, the tenant's own to slow down.
+  INTAKE_BUSY: 429,
 }
 
 const TITLES: Readonly<Record<number, string>> = {
@@ -146,6 +148,7 @@ export function toGatewayError(error: unknown): GatewayError {
     return new GatewayError(status, error.code, error.message, {
       ...(field ? { field } : {}),
       extra: error.details as Record<string, unknown>,
+      ...(status === 429 ? { headers: { 'retry-after': '1' } } : {}),
     })
   }
   if (error instanceof HTTPException) {

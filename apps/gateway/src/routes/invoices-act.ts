@@ -140,15 +140,20 @@ export function registerActRoutes(app: GatewayApp, deps: RouteDeps): void {
     }
     const submission = await submissionOf(c)
     const validation = c.req.query('validation') === 'full' ? 'full' : options.validation
-    const outcome = await submitInvoice(context, {
-      ...submission,
-      tenantId,
-      // Same source and reference: intake recognises the document and puts the same record back in line.
-      source: current.source,
-      sourceRef: current.sourceRef,
-      validation,
-      actor: `api:${tenantId}`,
-    })
+    const prepared = await deps.intake.prepare(tenantId, { ...submission, validation }, context.now())
+    const outcome = await submitInvoice(
+      context,
+      {
+        ...submission,
+        tenantId,
+        // Same source and reference: intake recognises the document and puts the same record back in line.
+        source: current.source,
+        sourceRef: current.sourceRef,
+        validation,
+        actor: `api:${tenantId}`,
+      },
+      { prepared },
+    )
     if (outcome.id !== current.id) {
       throw new GatewayError(422, 'REQUEST_INVALID', 'the corrected invoice must keep its seller, type and number', {
         field: 'details.number',

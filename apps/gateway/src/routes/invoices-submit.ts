@@ -201,7 +201,12 @@ export function registerSubmitRoutes(app: GatewayApp, deps: RouteDeps): void {
               source: 'api',
               actor,
             })
-          : await submitInvoice(context, { ...submission, tenantId, validation, source: 'api', actor })
+          : await submitInvoice(
+              context,
+              { ...submission, tenantId, validation, source: 'api', actor },
+              // Parsing XML and full validation are the costly checks: on a pool thread, tenants in turn.
+              { prepared: await deps.intake.prepare(tenantId, { ...submission, validation }, context.now()) },
+            )
     } catch (error) {
       metrics.invoices.inc({ mode: 'single', outcome: 'failed' })
       throw error

@@ -6,17 +6,7 @@
  * @module
  */
 
-import {
-  Fa3Error,
-  type Fa3Issue,
-  type Invoice,
-  duplicateKey as ksefDuplicateKey,
-  parseInvoiceModel,
-  parseInvoiceXml,
-  sha256Base64,
-  validateInvoice,
-  validateInvoiceXml,
-} from '@ksef-hub/fa3'
+import { type Fa3Issue, type Invoice, duplicateKey as ksefDuplicateKey, sha256Base64 } from '@ksef-hub/fa3'
 import type { Transaction } from 'kysely'
 import { appendAudit } from '../audit/audit.ts'
 import type { PipelineContext } from '../context.ts'
@@ -25,8 +15,8 @@ import { PipelineError } from '../errors.ts'
 import { inTransaction } from '../queue/boss.ts'
 import { QUEUES } from '../queue/queues.ts'
 import { getTenant, type TenantRecord } from '../tenants/tenants.ts'
-import { createdAtOf, withDefaultHeader } from './header.ts'
 import { defaultSourceRef, idempotencyKey, newRecordId, storedForm } from './keys.ts'
+import { type PreparedSubmission, prepareSubmission } from './prepare.ts'
 import { sourceRefProblem } from './source-ref.ts'
 import { type AccountantStatus, accountantStatus, type InvoiceState } from './states.ts'
 import { transitionOrThrow } from './transition.ts'
@@ -59,52 +49,6 @@ export interface SubmitOutcome {
   readonly warnings: readonly Fa3Issue[]
 }
 
-interface Prepared {
-  readonly invoice: Invoice
-  readonly xml: Uint8Array | null
-  readonly warnings: Fa3Issue[]
-}
-
-function invalid(issues: readonly Fa3Issue[]): PipelineError {
-  const errors = issues.filter((issue) => issue.severity === 'error')
-  const first = errors[0]
-  return new PipelineError(
-    'INVOICE_INVALID',
-    first
-      ? `the invoice is invalid: ${first.path ?? first.xmlPath ?? ''} ${first.message}`.replace(/\s+/g, ' ')
-      : 'the invoice is invalid',
-    { issues },
-  )
-}
-
-function prepare(request: SubmitRequest, now: Date): Prepared {
-  const full = (request.validation ?? 'full') === 'full'
-  if ((request.format ?? 'json') === 'xml') {
-    const bytes =
-      request.invoice instanceof Uint8Array ? request.invoice : new TextEncoder().encode(String(request.invoice))
-    if (!full) {
-      try {
-        return { invoice: parseInvoiceXml(bytes), xml: bytes, warnings: [] }
-      } catch (error) {
-        if (error instanceof Fa3Error) throw invalid(error.issues)
-        throw error
-      }
-    }
-    const report = validateInvoiceXml(bytes, { now })
-    if (!report.valid || !report.invoice) throw invalid(report.issues)
-    return { invoice: report.invoice, xml: bytes, warnings: [...report.issues] }
-  }
-  const input = withDefaultHeader(request.invoice, createdAtOf(now))
-  if (!full) {
-    const parsed = parseInvoiceModel(input)
-    if (!parsed.success) throw invalid(validateInvoice(input as never).issues)
-    return { invoice: parsed.data, xml: null, warnings: [] }
-  }
-  const report = validateInvoice(input as never, { now })
-  if (!report.valid || !report.invoice) throw invalid(report.issues)
-  return { invoice: report.invoice, xml: report.bytes ?? null, warnings: [...report.issues] }
-}
-
 function checkSeller(tenant: TenantRecord, invoice: Invoice): void {
   if (invoice.seller.nip !== tenant.nip) {
     throw new PipelineError(
@@ -123,7 +67,7 @@ async function store(
   context: PipelineContext,
   tenant: TenantRecord,
   request: SubmitRequest,
-  prepared: Prepared,
+  prepared: PreparedSubmission,
 ): Promise<SubmitOutcome> {
   const { invoice, xml, warnings } = prepared
   const source = request.source ?? 'api'
@@ -238,6 +182,8 @@ async function store(
 /**
  * Takes in one invoice.
  *
+ * @param options.prepared the submission already checked by {@link prepareSubmission} (on another thread: see
+ *   `intake-pool/`), when the caller has done so
  * @throws {@link PipelineError}: `INVOICE_INVALID` (with `details.issues`), `WRONG_SELLER`,
  *   `DUPLICATE_INVOICE_NUMBER`, `IDEMPOTENCY_CONFLICT`, `NOT_FOUND` (tenant). Nothing is stored then.
  * @example
@@ -245,13 +191,17 @@ async function store(
  * const outcome = await submitInvoice(context, { tenantId: 'acme', invoice: json })
  * ```
  */
-export async function submitInvoice(context: PipelineContext, request: SubmitRequest): Promise<SubmitOutcome> {
+export async function submitInvoice(
+  context: PipelineContext,
+  request: SubmitRequest,
+  options: { prepared?: PreparedSubmission } = {},
+): Promise<SubmitOutcome> {
   const refProblem = request.sourceRef === undefined ? undefined : sourceRefProblem(request.sourceRef)
   if (refProblem) {
     throw new PipelineError('INVOICE_INVALID', `sourceRef ${refProblem}`, { field: 'sourceRef' })
   }
   const tenant = await getTenant(context.db, request.tenantId)
-  const prepared = prepare(request, context.now())
+  const prepared = options.prepared ?? prepareSubmission(request, context.now())
   checkSeller(tenant, prepared.invoice)
   for (let attempt = 1; ; attempt++) {
     try {

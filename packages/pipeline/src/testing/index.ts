@@ -8,4 +8,5 @@
 export { type Backend, testBackends } from './backends.ts'
 export { type ContextOptions, contextOn } from './context.ts'
 export { openTestContext, openTestDatabase, type TestContext, type TestDatabase } from './database.ts'
+export { type HeldIntakePool, heldIntakePool } from './held-intake.ts'
 export { measurePostgresCpu } from './postgres-cpu.ts'

@@ -1,0 +1,129 @@
+/**
+ * Checking submitted documents off the event loop. Parsing and validating FA(3) XML is CPU work that grows with
+ * the document (a 3 MB document takes a parser hundreds of milliseconds; attribute-heavy ones took seconds before
+ * fa3 bounded them): on the gateway's only thread, one tenant's document held every other tenant's answers. The
+ * pool runs that work on worker threads (piscina: a kept pool that replaces a thread that dies or is cut off), and
+ * takes turns between tenants (`fair-queue.ts`), so that one tenant's heap of documents delays another tenant's
+ * document by one at most. A tenant with too many documents waiting is told to come back (`INTAKE_BUSY`); a
+ * document whose check runs past a deadline has its thread ended and is refused.
+ *
+ * @module
+ */
+import { availableParallelism } from 'node:os'
+import { Piscina } from 'piscina'
+import { PipelineError, type PipelineErrorCode } from '../errors.ts'
+import type { PreparedSubmission, PrepareInput } from '../invoices/prepare.ts'
+import { FairQueue } from './fair-queue.ts'
+import prepareTask, { type PrepareResult, type PrepareTask } from './worker.ts'
+
+/** Options of {@link createIntakePool}. */
+export interface IntakePoolOptions {
+  /** Worker threads; 0 checks on the caller's thread (default: the cores less one, 1 to 4). */
+  readonly threads?: number
+  /** Most documents of one tenant waiting for a thread (default 16); more are refused with `INTAKE_BUSY`. */
+  readonly maxWaitingPerTenant?: number
+  /** Longest check of one document before its thread is ended (default 20 s). */
+  readonly timeoutMs?: number
+  /** Memory of one thread's heap (default 512 MiB). */
+  readonly maxHeapMb?: number
+  /** The worker module (tests put one in that can be held). Default: `worker.ts`. */
+  readonly filename?: string
+  /** Data every thread gets as `workerData` (tests). */
+  readonly workerData?: unknown
+}
+
+/** The pool. */
+export interface IntakePool {
+  /** Checks a tenant's submission on a worker thread, in the tenant's turn. */
+  prepare(tenantId: string, input: PrepareInput, now: Date): Promise<PreparedSubmission>
+  /** Threads working now, and documents waiting (for metrics and tests). */
+  readonly load: () => { running: number; waiting: number }
+  /** Ends the threads. */
+  close(): Promise<void>
+}
+
+interface Job {
+  readonly task: PrepareTask
+  resolve(result: PrepareResult): void
+  reject(error: unknown): void
+}
+
+/** The cores less one (the event loop has one), at least 1 and at most 4. */
+export const DEFAULT_INTAKE_THREADS = Math.max(1, Math.min(4, availableParallelism() - 1))
+
+function outcome(result: PrepareResult): PreparedSubmission {
+  if (result.ok) return result.prepared
+  throw new PipelineError(result.code as PipelineErrorCode, result.message, result.details as Record<string, unknown>)
+}
+
+/**
+ * Starts the pool.
+ *
+ * @example
+ * ```ts
+ * const pool = createIntakePool({ threads: 1 })
+ * const prepared = await pool.prepare('acme', { invoice: xmlBytes, format: 'xml', validation: 'structural' }, new Date())
+ * await submitInvoice(context, { tenantId: 'acme', invoice: xmlBytes, format: 'xml' }, { prepared })
+ * ```
+ */
+export function createIntakePool(options: IntakePoolOptions = {}): IntakePool {
+  const threads = options.threads ?? DEFAULT_INTAKE_THREADS
+  const maxWaiting = options.maxWaitingPerTenant ?? 16
+  const timeoutMs = options.timeoutMs ?? 20_000
+  if (threads === 0) {
+    return {
+      prepare: async (_, input, now) => outcome(prepareTask({ input, now: now.getTime() })),
+      load: () => ({ running: 0, waiting: 0 }),
+      close: async () => {},
+    }
+  }
+  const piscina = new Piscina<PrepareTask, PrepareResult>({
+    filename: options.filename ?? new URL('./worker.ts', import.meta.url).href,
+    minThreads: threads,
+    maxThreads: threads,
+    idleTimeout: Number.POSITIVE_INFINITY,
+    resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 512 },
+    ...(options.workerData !== undefined ? { workerData: options.workerData } : {}),
+  })
+  const queue = new FairQueue<Job>()
+  let running = 0
+  const dispatch = () => {
+    while (running < threads && queue.size > 0) {
+      const job = queue.shift() as Job
+      running++
+      piscina
+        .run(job.task, { signal: AbortSignal.timeout(timeoutMs) })
+        .then(job.resolve, (error: unknown) => {
+          // The deadline ended the thread (piscina starts another): the document was too costly to check.
+          if ((error as Error)?.name === 'AbortError' || (error as Error)?.name === 'TimeoutError') {
+            job.reject(
+              new PipelineError('INVOICE_INVALID', `checking the document took longer than ${timeoutMs} ms`, {
+                field: 'body',
+              }),
+            )
+          } else job.reject(error)
+        })
+        .finally(() => {
+          running--
+          dispatch()
+        })
+    }
+  }
+  return {
+    async prepare(tenantId, input, now) {
+      if (queue.waiting(tenantId) >= maxWaiting) {
+        throw new PipelineError(
+          'INTAKE_BUSY',
+          `${maxWaiting} documents of this tenant are already waiting to be checked; retry shortly`,
+        )
+      }
+      const result = await new Promise<PrepareResult>((resolve, reject) => {
+        queue.push(tenantId, { task: { input, now: now.getTime() }, resolve, reject })
+        dispatch()
+      })
+      return outcome(result)
+    },
+    load: () => ({ running, waiting: queue.size }),
+    close: () => piscina.destroy(),
+  }
+}
