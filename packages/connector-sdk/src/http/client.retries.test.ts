@@ -119,7 +119,8 @@ describe('retries', () => {
 
   it('succeed when a retry does', async () => {
     script = [{ status: 503 }, 'hang']
-    const response = await client({ timeoutMs: 100 }).request({ method: 'PUT', url: `${api.origin}/scripted` })
+    // Short enough to end the hang soon, long enough for the third attempt's answer on a loaded machine.
+    const response = await client({ timeoutMs: 400 }).request({ method: 'PUT', url: `${api.origin}/scripted` })
     expect(response.status).toBe(200)
     expect(api.received).toHaveLength(3)
   })
