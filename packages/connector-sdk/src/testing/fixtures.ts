@@ -68,7 +68,14 @@ export function writeBackResultFor(tenant: TenantInfo, ref: string, sent: SentAs
   }
 }
 
-/** The seller of the kit's purchase invoice when the fake names none: a valid NIP that is not the tenant's. */
+/**
+ * The seller of the kit's purchase invoice when the fake names none: a valid NIP that is not the tenant's.
+ *
+ * @example
+ * ```ts
+ * defaultSupplierNip({ id: 't', nip: '5265877635', name: 'Acme' }) // '7010002139'
+ * ```
+ */
 export function defaultSupplierNip(tenant: TenantInfo): string {
   return tenant.nip === '7010002139' ? '5265877635' : '7010002139'
 }

@@ -25,7 +25,14 @@ const MAX_NAME = 41
 const TEMPLATE_DIR = fileURLToPath(new URL('./template/', import.meta.url))
 const SUFFIX = '.template'
 
-/** The placeholders of the template files and what they become. */
+/**
+ * The placeholders of the template files and what they become.
+ *
+ * @example
+ * ```ts
+ * substitutions('acme-erp') // { __NAME__: 'acme-erp', __DISPLAY_NAME__: 'Acme Erp' }
+ * ```
+ */
 export function substitutions(name: string): Record<string, string> {
   const displayName = name
     .split('-')

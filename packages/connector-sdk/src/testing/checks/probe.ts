@@ -9,7 +9,14 @@ import type { AnyConnector } from '../../contract/definition.ts'
 import { defaultSupplierNip, incomingInvoiceFor, writeBackResultFor } from '../fixtures.ts'
 import type { Rig } from '../session.ts'
 
-/** The operation the kit probes with, in order of preference, or `undefined` when there is none. */
+/**
+ * The operation the kit probes with, in order of preference, or `undefined` when there is none.
+ *
+ * @example
+ * ```ts
+ * probeName(connector) // 'healthCheck' when the connector has one
+ * ```
+ */
 export function probeName(connector: AnyConnector): string | undefined {
   if (connector.healthCheck) return 'healthCheck'
   if (connector.pull) return 'pull.page'
@@ -18,7 +25,14 @@ export function probeName(connector: AnyConnector): string | undefined {
   return undefined
 }
 
-/** Why the probing checks cannot run, or `undefined`. */
+/**
+ * Why the probing checks cannot run, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * const errors5xx = { name: 'errors.5xx', notApplicable: noProbe, run }
+ * ```
+ */
 export function noProbe(connector: AnyConnector): string | undefined {
   return probeName(connector)
     ? undefined

@@ -24,7 +24,14 @@ function nextOfClass(char: string): string {
   return within('0', '9') ?? within('a', 'z') ?? within('A', 'Z') ?? (char === 'x' ? 'y' : 'x')
 }
 
-/** Secrets with the last character of every string changed: what a caller holding another key signs with. */
+/**
+ * Secrets with the last character of every string changed: what a caller holding another key signs with.
+ *
+ * @example
+ * ```ts
+ * otherSecrets({ webhookSecret: 'whsec_abc123' }) // { webhookSecret: 'whsec_abc124' }
+ * ```
+ */
 export function otherSecrets(value: unknown): unknown {
   if (typeof value === 'string') {
     return value.length >= MIN_SECRET_LENGTH ? value.slice(0, -1) + nextOfClass(value.slice(-1)) : value
@@ -39,6 +46,11 @@ export function otherSecrets(value: unknown): unknown {
 /**
  * The body with one letter or digit changed (the one nearest the middle), so it still parses: a verifier that
  * lets it through is seen acting on it, not failing on unreadable JSON.
+ *
+ * @example
+ * ```ts
+ * new TextDecoder().decode(tamperedBody(new TextEncoder().encode('{"id":"evt_1"}'))) // '{"id":"fvt_1"}'
+ * ```
  */
 export function tamperedBody(body: Uint8Array): Uint8Array {
   const copy = new Uint8Array(body)
