@@ -149,5 +149,12 @@ export async function route(request: IncomingMessage, response: ServerResponse, 
   problem(response, 404, 'not_found', `no route ${method} ${url.pathname}`)
 }
 
-/** Whether a path is the write-back receiver (authenticated by its signature, not by the API key). */
+/**
+ * Whether a path is the write-back receiver (authenticated by its signature, not by the API key).
+ *
+ * @example
+ * ```ts
+ * isEventsPath('/ksef-events') // true
+ * ```
+ */
 export const isEventsPath = (path: string): boolean => path === '/ksef-events'

@@ -5,7 +5,14 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
-/** A body over the limit (answered 413). */
+/**
+ * A body over the limit (answered 413).
+ *
+ * @example
+ * ```ts
+ * if (size > limit) throw new BodyTooLarge()
+ * ```
+ */
 export class BodyTooLarge extends Error {}
 
 /**

@@ -73,7 +73,14 @@ function written(nip: string, variant: number): string {
   return nip
 }
 
-/** Builds and stores documents; one per fake, so numbers and ids run on across seed calls. */
+/**
+ * Builds and stores documents; one per fake, so numbers and ids run on across seed calls.
+ *
+ * @example
+ * ```ts
+ * const { invoices, creditNotes } = new Seeder(store).seed({ invoices: 500, creditNotes: 20 })
+ * ```
+ */
 export class Seeder {
   readonly #store: Store
   readonly #random: () => number

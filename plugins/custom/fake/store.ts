@@ -13,7 +13,14 @@ export interface ListPage {
   readonly nextCursor: string | null
 }
 
-/** A list request that cannot be answered (a 400). */
+/**
+ * A list request that cannot be answered (a 400).
+ *
+ * @example
+ * ```ts
+ * throw new BadRequest('cursor is not a page token of this API')
+ * ```
+ */
 export class BadRequest extends Error {}
 
 /** The position after a document, as a page token: opaque to clients, stable across restarts of a traversal. */
@@ -34,7 +41,15 @@ function positionOf(token: string): readonly [string, string] {
 const byChange = (a: FakeDocument, b: FakeDocument) =>
   a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
 
-/** The fake's documents. */
+/**
+ * The fake's documents.
+ *
+ * @example
+ * ```ts
+ * const store = new Store()
+ * const page = store.list(undefined, undefined, 50) // { items, nextCursor }
+ * ```
+ */
 export class Store {
   readonly #documents = new Map<string, FakeDocument>()
   readonly #writes = new Map<string, Map<string, number>>()

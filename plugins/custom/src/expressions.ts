@@ -108,7 +108,14 @@ export function expressionProblem(source: string): string | undefined {
   }
 }
 
-/** An expression's AST (for naming the source field a mapped value came from). */
+/**
+ * An expression's AST (for naming the source field a mapped value came from).
+ *
+ * @example
+ * ```ts
+ * sourceFieldOf(expressionAst('{ "number": doc.no }'), ['number']) // 'doc.no'
+ * ```
+ */
 export function expressionAst(source: string): jsonata.ExprNode {
   return compile(source).ast()
 }

@@ -2,6 +2,7 @@ import { ConnectorError, type PullPage, type TenantInfo } from '@ksef-hub/connec
 import { randomNip } from '@ksef-hub/fa3/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { FAKE_SELLER, type FakeErp, startFakeErp } from '../fake/index.ts'
+import custom from './index.ts'
 import { type Cursor, pullPage } from './pull.ts'
 import { fakeSettings, testContext } from './test-context.ts'
 
@@ -121,5 +122,12 @@ describe('pulling the fake source', () => {
     expect(first.cursor.page).toBe('always-the-same')
     const error = await failure(pullPage(context(pull), first.cursor))
     expect(error.message).toMatch(/same token/)
+  })
+
+  it('checks the connection with one cheap authenticated call', async () => {
+    await custom.healthCheck!(context())
+    expect(erp.calls()).toEqual([{ method: 'GET', path: '/invoices', status: 200 }])
+    const wrongKey = testContext({ settings: fakeSettings(erp), secrets: { apiKey: 'not-the-key' }, tenant }).context
+    expect((await failure(custom.healthCheck!(wrongKey))).kind).toBe('auth')
   })
 })

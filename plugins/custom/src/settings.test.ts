@@ -52,6 +52,16 @@ describe('the settings', () => {
     )
   })
 
+  it('refuse a webhook timestamp that is checked but not signed', () => {
+    expect(problems({ ...minimal, webhooks: { signed: '{body}' } })).toEqual([
+      { field: 'settings.webhooks.signed', message: 'must contain {timestamp} when timestampHeader is set' },
+    ])
+    expect(problems({ ...minimal, webhooks: { timestampHeader: null, signed: '{timestamp}.{body}' } })[0]?.field).toBe(
+      'settings.webhooks.signed',
+    )
+    expect(problems({ ...minimal, webhooks: { timestampHeader: null } })).toEqual([])
+  })
+
   it('refuse a tax code mapped to something that is not an FA(3) rate, and secrets without the key', () => {
     expect(problems({ ...minimal, taxCodes: { VAT23: '23%' } })[0]?.field).toBe('settings.taxCodes.VAT23')
     expect(problems(minimal, {})).toEqual([{ field: 'secrets.apiKey', message: expect.any(String) }])

@@ -7,49 +7,9 @@
  */
 import { taxCodeTable } from '@ksef-hub/connector-sdk'
 import { z } from 'zod'
-import {
-  DEFAULT_ALREADY_WHEN,
-  DEFAULT_MAPPING,
-  DEFAULT_PATCH_BODY,
-  DEFAULT_PULL_QUERY,
-  DEFAULT_SKIP,
-} from './defaults.ts'
-import { expressionProblem } from './expressions.ts'
-import { templateProblem } from './templates.ts'
-
-/** A JSONata expression, compiled (and its regular expressions checked) when the settings are. */
-const expression = (description: string) =>
-  z
-    .string()
-    .min(1)
-    .superRefine((source, context) => {
-      const problem = expressionProblem(source)
-      if (problem) context.addIssue({ code: 'custom', message: `not a usable JSONata expression: ${problem}` })
-    })
-    .meta({ description })
-
-/** A template whose `{name}` placeholders must be among `allowed`. */
-const template = (allowed: readonly string[], required: readonly string[], description: string) =>
-  z
-    .string()
-    .superRefine((value, context) => {
-      const problem = templateProblem(value, allowed, required)
-      if (problem) context.addIssue({ code: 'custom', message: problem })
-    })
-    .meta({ description })
-
-const HEADER = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
-const headerName = (description: string) =>
-  z
-    .string()
-    .regex(HEADER, 'must be an HTTP header name')
-    .transform((name) => name.toLowerCase())
-    .meta({ description })
-
-const path = (description: string) =>
-  z.string().startsWith('/', 'must start with "/" (it is appended to baseUrl)').meta({ description })
-
-const httpUrl = (description: string) => z.url({ protocol: /^https?$/ }).meta({ description })
+import { DEFAULT_MAPPING, DEFAULT_PULL_QUERY, DEFAULT_SKIP } from './defaults.ts'
+import { expression, headerName, httpUrl, path, template } from './settings-fields.ts'
+import { webhooks, writeBack } from './settings-hooks.ts'
 
 const auth = z
   .object({
@@ -138,76 +98,6 @@ const seller = z
   })
   .meta({ description: 'The seller, for sources whose documents do not carry it (its NIP is the tenant NIP).' })
 
-const patchWriteBack = z
-  .object({
-    kind: z.literal('patch').meta({ description: 'Write into the document.' }),
-    path: template(['ref'], ['ref'], 'The document\'s path after baseUrl, "{ref}" its id.').default('/invoices/{ref}'),
-    readPath: template(['ref'], ['ref'], 'The path read first (default: path).').optional(),
-    method: z.enum(['PATCH', 'PUT', 'POST']).default('PATCH').meta({ description: 'The method that writes.' }),
-    body: expression(
-      'JSONata on { ref, invoiceId, ksefNumber, acquisitionDate, verificationUrl, invoiceNumber, invoiceType, ' +
-        'upoBase64 }: the body sent.',
-    ).default(DEFAULT_PATCH_BODY),
-    alreadyWhen: expression(
-      'JSONata on the document as read first, with the same values as $ksefNumber etc.: true when it already ' +
-        'holds this KSeF number (nothing is written then).',
-    ).default(DEFAULT_ALREADY_WHEN),
-  })
-  .meta({ description: "Write KSeF's answer into the document: read it, and write only if it is not there." })
-
-const webhookWriteBack = z
-  .object({
-    kind: z.literal('webhook').meta({ description: 'POST a signed event.' }),
-    url: httpUrl('Where the event is POSTed.'),
-    eventType: z.string().min(1).max(100).default('invoice.confirmed').meta({ description: 'The event\'s "type".' }),
-    includeUpo: z.boolean().default(true).meta({ description: 'Whether the event carries the UPO (Base64).' }),
-  })
-  .meta({
-    description:
-      "POST a JSON event signed like the hub's own webhooks (KSeF-Hub-Signature: t=<unix>,v1=<hex HMAC-SHA256 of " +
-      '"t.body"> with secrets.signingSecret); its "id" is the hub invoice id, for the receiver to deduplicate.',
-  })
-
-const TIMESTAMP = 'The header with the signed time (unix seconds); null when the source sends none.'
-
-const webhooks = z
-  .object({
-    signatureHeader: headerName('The header with the HMAC-SHA256 signature.').default('x-signature'),
-    signaturePrefix: z
-      .string()
-      .max(20)
-      .default('sha256=')
-      .meta({ description: 'Text before the signature in its header ("sha256="), or empty.' }),
-    encoding: z.enum(['hex', 'base64']).default('hex').meta({ description: 'How the signature is written.' }),
-    timestampHeader: headerName(TIMESTAMP).nullable().default('x-timestamp').meta({ description: TIMESTAMP }),
-    signed: template(
-      ['timestamp', 'body', 'method', 'url'],
-      ['body'],
-      'What is signed: "{timestamp}" the timestamp header, "{body}" the raw body, "{method}", "{url}".',
-    ).optional(),
-    toleranceSeconds: z
-      .int()
-      .min(1)
-      .max(86_400)
-      .default(300)
-      .meta({ description: 'How far the signed time may be from now.' }),
-    idField: z
-      .string()
-      .min(1)
-      .optional()
-      .meta({ description: 'The body\'s delivery id (a dotted path, e.g. "id"); default: a digest of the body.' }),
-    refsField: z
-      .string()
-      .min(1)
-      .default('invoiceIds')
-      .meta({ description: 'The ids of the changed documents in the body (a dotted path, lists are followed).' }),
-  })
-  .meta({
-    description:
-      "Webhooks from the source saying documents changed (POST to the hub's webhook URL of the connection), " +
-      'signed with secrets.webhookSecret.',
-  })
-
 /** The custom connector's settings. */
 export const settingsSchema = z
   .object({
@@ -217,10 +107,7 @@ export const settingsSchema = z
     mapping: mapping.prefault({}),
     taxCodes: taxCodeTable,
     seller: seller.optional(),
-    writeBack: z
-      .discriminatedUnion('kind', [patchWriteBack, webhookWriteBack])
-      .prefault({ kind: 'patch' })
-      .meta({ description: 'How KSeF\'s answer goes back: "patch" into the document, or a signed "webhook".' }),
+    writeBack,
     webhooks: webhooks.optional(),
     limits: z
       .object({
