@@ -149,6 +149,12 @@ export { tenantFileJsonSchema } from './tenant-files/json-schema.ts'
 export { loadTenantFiles, parseTenantFile } from './tenant-files/load.ts'
 export { type ReconcileReport, reconcileTenants } from './tenant-files/reconcile.ts'
 export { type SecretRef, secretRefSchema, type TenantFile, tenantFileSchema } from './tenant-files/schema.ts'
+export {
+  checkKsefCertificate,
+  type KsefCertificateInfo,
+  type KsefCertificateInput,
+} from './tenants/ksef-certificate.ts'
+export { deleteTenant, disableTenant, enableTenant, type TenantDeletion } from './tenants/lifecycle.ts'
 export { leaseRequestTokens, type RequestBudget, type RequestLease } from './tenants/request-budget.ts'
 export { type TenantSettings, tenantSettings, tenantSettingsSchema } from './tenants/settings.ts'
 export {

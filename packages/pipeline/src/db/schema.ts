@@ -27,6 +27,8 @@ export interface TenantsTable {
   created_at: CreatedAt
   updated_at: Timestamp
   disabled_at: Timestamp | null
+  /** Deleted for good: secrets and access erased, the record of its invoicing kept (migration 0007). */
+  deleted_at: Timestamp | null
 }
 
 /** A secret of a tenant, encrypted with a data key that is itself encrypted with the master key. */

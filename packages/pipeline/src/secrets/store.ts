@@ -6,6 +6,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import { appendAudit } from '../audit/audit.ts'
 import type { Database } from '../db/schema.ts'
+import { PipelineError } from '../errors.ts'
 import { open, rewrap, type Sealed, seal } from './envelope.ts'
 import type { MasterKeyRing } from './master-key.ts'
 
@@ -28,6 +29,15 @@ export async function putSecret(
   name: string,
   value: string,
 ): Promise<void> {
+  // A deleted tenant's secrets were erased for good (tenants/lifecycle.ts): none comes back, from a tenant file
+  // or anywhere else.
+  const deleted = await db
+    .selectFrom('tenants')
+    .select('id')
+    .where('id', '=', tenantId)
+    .where('deleted_at', 'is not', null)
+    .executeTakeFirst()
+  if (deleted) throw new PipelineError('ILLEGAL_TRANSITION', `tenant ${tenantId} was deleted; it keeps no secrets`)
   const sealed = seal(ring, Buffer.from(value, 'utf8'), aadOf(tenantId, name))
   const row = {
     tenant_id: tenantId,

@@ -36,7 +36,10 @@ export interface TenantRecord {
   readonly ksefBaseUrl: string | null
   readonly settings: TenantSettings
   readonly createdAt: Date
+  /** Its API keys do not work (see `lifecycle.ts`); a deleted tenant is disabled too. */
   readonly disabled: boolean
+  /** Deleted for good: its secrets and access erased, the record of its invoicing kept. */
+  readonly deleted: boolean
 }
 
 const ID = /^[a-z0-9][a-z0-9-]{1,62}$/
@@ -72,6 +75,7 @@ export function toTenantRecord(row: Tenant): TenantRecord {
     settings: tenantSettings(row.settings),
     createdAt: row.created_at,
     disabled: row.disabled_at !== null,
+    deleted: row.deleted_at !== null,
   }
 }
 

@@ -8,9 +8,17 @@ import { gateway } from './0002-gateway.ts'
 import { modelAsJson } from './0003-model-as-json.ts'
 import { lz4Documents } from './0004-lz4-documents.ts'
 import { requestBudgets } from './0005-request-budgets.ts'
+import { tenantDeletion } from './0007-tenant-deletion.ts'
 import type { Migration } from './migration.ts'
 
 /** The migrations of the hub's schema. */
-export const MIGRATIONS: readonly Migration[] = [initial, gateway, modelAsJson, lz4Documents, requestBudgets]
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  gateway,
+  modelAsJson,
+  lz4Documents,
+  requestBudgets,
+  tenantDeletion,
+]
 
 export type { Migration } from './migration.ts'
