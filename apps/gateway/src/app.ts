@@ -33,6 +33,7 @@ import { registerReadRoutes } from './routes/invoices-read.ts'
 import { registerSubmitRoutes } from './routes/invoices-submit.ts'
 import { registerOperationsRoutes } from './routes/operations.ts'
 import { registerTenantRoutes } from './routes/tenant.ts'
+import { registerTenantLifecycleRoutes } from './routes/tenant-lifecycle.ts'
 import { registerWebhookRoutes } from './routes/webhooks.ts'
 
 /** The defaults of {@link GatewayOptions}. */
@@ -82,7 +83,9 @@ function build(deps: GatewayDeps): GatewayAppHandle {
   })
   const baseLogger = deps.context.logger.child({ component: 'gateway' })
 
-  app.use(requestId({ limitLength: 128 }))
+  // A client's X-Request-Id is kept when it is 1-64 of [A-Za-z0-9_=-] (Hono checks the characters); any other is
+  // replaced by a UUID, so that no client writes what it likes into the logs.
+  app.use(requestId({ limitLength: 64 }))
   app.use(
     createMiddleware<AppEnv>(async function requestLogger(c, next) {
       c.set('logger', lazyChild(baseLogger, { requestId: c.get('requestId') }))
@@ -131,6 +134,7 @@ function build(deps: GatewayDeps): GatewayAppHandle {
   registerIncomingRoutes(app, routeDeps)
   registerWebhookRoutes(app, routeDeps)
   registerTenantRoutes(app, routeDeps)
+  registerTenantLifecycleRoutes(app, routeDeps)
   registerConnectorWebhookRoutes(app, routeDeps)
   registerOperationsRoutes(app, routeDeps, () => draining)
 

@@ -5,7 +5,13 @@
  * @module
  */
 import { createRoute, z } from '@hono/zod-openapi'
-import { getTenant, ksefCredentialsKind, listConnectors, setKsefCredentials } from '@ksef-hub/pipeline'
+import {
+  checkKsefCertificate,
+  getTenant,
+  ksefCredentialsKind,
+  listConnectors,
+  setKsefCredentials,
+} from '@ksef-hub/pipeline'
 import type { GatewayApp, RouteDeps } from '../env.ts'
 import { validJson } from '../http/body.ts'
 import { problem, TenantViewSchema } from '../http/schemas.ts'
@@ -75,7 +81,10 @@ export function registerTenantRoutes(app: GatewayApp, deps: RouteDeps): void {
   // Documented from the route definition; handled on the raw body (invalid UTF-8 refused, not replaced).
   app.openAPIRegistry.registerPath(credentialsRoute)
   app.put('/v1/tenant/credentials', async (c) => {
-    await setKsefCredentials(db, keys, c.get('caller').tenantId, await validJson(c, CredentialsSchema))
+    const credentials = await validJson(c, CredentialsSchema)
+    // Parsed and checked before it is stored: the worker would find a bad one only when it signs in to KSeF.
+    if ('certificate' in credentials) checkKsefCertificate(credentials, deps.context.now())
+    await setKsefCredentials(db, keys, c.get('caller').tenantId, credentials)
     return c.body(null, 204)
   })
 }

@@ -33,14 +33,14 @@ describe.each(testBackends())('ending a tenant (%s)', (backend) => {
 
   it('disables a tenant (its keys stop working) and enables it again, each in the audit log', async () => {
     const { apiKey } = await issueApiKey(context.db, 'acme')
-    expect(await disableTenant(context, 'acme', { actor: 'cli' })).toEqual({ changed: true })
-    expect(await disableTenant(context, 'acme', { actor: 'cli' })).toEqual({ changed: false })
+    expect(await disableTenant(context.db, 'acme', { actor: 'cli' })).toEqual({ changed: true })
+    expect(await disableTenant(context.db, 'acme', { actor: 'cli' })).toEqual({ changed: false })
     expect(await verifyApiKey(context.db, apiKey)).toBeNull()
     expect(await getTenant(context.db, 'acme')).toMatchObject({ disabled: true, deleted: false })
-    expect(await enableTenant(context, 'acme', { actor: 'cli' })).toEqual({ changed: true })
+    expect(await enableTenant(context.db, 'acme', { actor: 'cli' })).toEqual({ changed: true })
     expect(await verifyApiKey(context.db, apiKey)).toMatchObject({ tenantId: 'acme' })
     expect(await auditKinds()).toEqual(['tenant.created', 'tenant.disabled', 'tenant.enabled'])
-    await expect(disableTenant(context, 'nobody', { actor: 'cli' })).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    await expect(disableTenant(context.db, 'nobody', { actor: 'cli' })).rejects.toMatchObject({ code: 'NOT_FOUND' })
   })
 
   it('refuses to delete while an invoice is on its way to KSeF, then erases secrets and access and keeps the records', async () => {
@@ -57,14 +57,14 @@ describe.each(testBackends())('ending a tenant (%s)', (backend) => {
     })
     await claimIdempotencyKey(context.db, { tenantId: 'acme', key: 'k1', fingerprint: 'f' })
 
-    await expect(deleteTenant(context, 'acme', { actor: 'cli' })).rejects.toMatchObject({
+    await expect(deleteTenant(context.db, 'acme', { actor: 'cli' })).rejects.toMatchObject({
       code: 'ILLEGAL_TRANSITION',
       details: { invoicesInFlight: 1 },
     })
     expect(await getSecret(context.db, context.keys, 'acme', 'ksef-token')).toBe('the-token')
     await context.db.updateTable('invoices').set({ state: 'rejected' }).where('id', '=', invoice.id).execute()
 
-    const deletion = await deleteTenant(context, 'acme', { actor: 'cli' })
+    const deletion = await deleteTenant(context.db, 'acme', { actor: 'cli' })
     expect(deletion.erased).toEqual({ secrets: 2, apiKeys: 2, webhookSubscriptions: 1, idempotencyKeys: 1 })
     expect(deletion.kept).toMatchObject({ invoices: 1, incomingInvoices: 0 })
     expect(await getSecret(context.db, context.keys, 'acme', 'ksef-token')).toBeUndefined()
@@ -75,8 +75,12 @@ describe.each(testBackends())('ending a tenant (%s)', (backend) => {
     expect(kept.map((row) => row.id)).toEqual([invoice.id])
     expect((await auditKinds()).at(-1)).toBe('tenant.deleted')
     // Final: no enabling, no second deletion, no secret coming back (from a tenant file or anything else).
-    await expect(enableTenant(context, 'acme', { actor: 'cli' })).rejects.toMatchObject({ code: 'ILLEGAL_TRANSITION' })
-    await expect(deleteTenant(context, 'acme', { actor: 'cli' })).rejects.toMatchObject({ code: 'ILLEGAL_TRANSITION' })
+    await expect(enableTenant(context.db, 'acme', { actor: 'cli' })).rejects.toMatchObject({
+      code: 'ILLEGAL_TRANSITION',
+    })
+    await expect(deleteTenant(context.db, 'acme', { actor: 'cli' })).rejects.toMatchObject({
+      code: 'ILLEGAL_TRANSITION',
+    })
     await expect(putSecret(context.db, context.keys, 'acme', 'ksef-token', 'again')).rejects.toMatchObject({
       code: 'ILLEGAL_TRANSITION',
     })

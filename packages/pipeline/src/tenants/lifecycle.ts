@@ -14,9 +14,9 @@
  *
  * @module
  */
-import { sql } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { appendAudit } from '../audit/audit.ts'
-import type { PipelineContext } from '../context.ts'
+import type { Database } from '../db/schema.ts'
 import { PipelineError } from '../errors.ts'
 import { INVOICE_STATES, type InvoiceState } from '../invoices/states.ts'
 
@@ -36,8 +36,14 @@ export interface TenantDeletion {
   readonly kept: { readonly invoices: number; readonly incomingInvoices: number; readonly auditEntries: number }
 }
 
-async function current(context: PipelineContext, tenantId: string) {
-  const row = await context.db
+/** Who ends the tenant (for the audit log), and the clock. */
+export interface LifecycleOptions {
+  readonly actor: string
+  readonly now?: Date
+}
+
+async function current(db: Kysely<Database>, tenantId: string) {
+  const row = await db
     .selectFrom('tenants')
     .select(['id', 'disabled_at', 'deleted_at'])
     .where('id', '=', tenantId)
@@ -53,18 +59,22 @@ async function current(context: PipelineContext, tenantId: string) {
  * @throws {@link PipelineError} `NOT_FOUND`
  * @example
  * ```ts
- * await disableTenant(context, 'acme', { actor: 'cli' })
+ * await disableTenant(db, 'acme', { actor: 'cli' })
  * ```
  */
 export async function disableTenant(
-  context: PipelineContext,
+  db: Kysely<Database>,
   tenantId: string,
-  options: { actor: string },
+  options: LifecycleOptions,
 ): Promise<{ changed: boolean }> {
-  const tenant = await current(context, tenantId)
+  const tenant = await current(db, tenantId)
   if (tenant.disabled_at !== null) return { changed: false }
-  await context.db.transaction().execute(async (trx) => {
-    await trx.updateTable('tenants').set({ disabled_at: context.now() }).where('id', '=', tenantId).execute()
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('tenants')
+      .set({ disabled_at: options.now ?? new Date() })
+      .where('id', '=', tenantId)
+      .execute()
     await appendAudit(trx, { tenantId, kind: 'tenant.disabled', actor: options.actor })
   })
   return { changed: true }
@@ -76,20 +86,20 @@ export async function disableTenant(
  * @throws {@link PipelineError} `NOT_FOUND`, or `ILLEGAL_TRANSITION` for a deleted tenant (deletion is final)
  * @example
  * ```ts
- * await enableTenant(context, 'acme', { actor: 'cli' })
+ * await enableTenant(db, 'acme', { actor: 'cli' })
  * ```
  */
 export async function enableTenant(
-  context: PipelineContext,
+  db: Kysely<Database>,
   tenantId: string,
-  options: { actor: string },
+  options: LifecycleOptions,
 ): Promise<{ changed: boolean }> {
-  const tenant = await current(context, tenantId)
+  const tenant = await current(db, tenantId)
   if (tenant.deleted_at !== null) {
     throw new PipelineError('ILLEGAL_TRANSITION', `tenant ${tenantId} was deleted; deletion is final`)
   }
   if (tenant.disabled_at === null) return { changed: false }
-  await context.db.transaction().execute(async (trx) => {
+  await db.transaction().execute(async (trx) => {
     await trx.updateTable('tenants').set({ disabled_at: null }).where('id', '=', tenantId).execute()
     await appendAudit(trx, { tenantId, kind: 'tenant.enabled', actor: options.actor })
   })
@@ -104,15 +114,15 @@ export async function enableTenant(
  *   invoices is still on its way to KSeF (with their count: wait until they are confirmed or rejected)
  * @example
  * ```ts
- * const { erased, kept } = await deleteTenant(context, 'acme', { actor: 'cli' })
+ * const { erased, kept } = await deleteTenant(db, 'acme', { actor: 'cli' })
  * ```
  */
 export async function deleteTenant(
-  context: PipelineContext,
+  db: Kysely<Database>,
   tenantId: string,
-  options: { actor: string },
+  options: LifecycleOptions,
 ): Promise<TenantDeletion> {
-  return context.db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
     const tenant = await trx
       .selectFrom('tenants')
       .select(['id', 'deleted_at'])
@@ -139,7 +149,7 @@ export async function deleteTenant(
         { invoicesInFlight: inFlight },
       )
     }
-    const now = context.now()
+    const now = options.now ?? new Date()
     await trx
       .updateTable('tenants')
       .set({ disabled_at: sql`coalesce(disabled_at, ${now})`, deleted_at: now, updated_at: now })

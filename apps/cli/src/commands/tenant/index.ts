@@ -6,16 +6,20 @@
  */
 import type { CommandGroup } from '../../command.ts'
 import { createCommand } from './create.ts'
+import { deleteCommand, disableCommand, enableTenantCommand } from './lifecycle.ts'
 import { credentialsCommand, enableConnectorCommand, listCommand, rotateKeyCommand } from './manage.ts'
 import { applyCommand, rewrapSecretsCommand, schemaCommand, statusCommand } from './status.ts'
 
 /** `ksef-hub tenant ...` */
 export const tenantCommands: CommandGroup = {
-  summary: 'Tenants: create, list, keys, credentials, connectors, status, tenant files',
+  summary: 'Tenants: create, list, keys, credentials, connectors, status, tenant files, disable, enable, delete',
   commands: {
     create: createCommand,
     list: listCommand,
     'rotate-key': rotateKeyCommand,
+    disable: disableCommand,
+    enable: enableTenantCommand,
+    delete: deleteCommand,
     credentials: credentialsCommand,
     'enable-connector': enableConnectorCommand,
     status: statusCommand,

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util'
 import {
+  checkKsefCertificate,
   enableConnector,
   getTenant,
   ksefCredentialsKind,
@@ -128,10 +129,13 @@ export const credentialsCommand: Command = {
       if (token) {
         await setKsefCredentials(database.db, keys, id, { token })
       } else {
-        await setKsefCredentials(database.db, keys, id, {
+        const pair = {
           certificate: await readFile(resolve(io.cwd, values.certificate as string), 'utf8'),
           privateKey: await readFile(resolve(io.cwd, values['private-key'] as string), 'utf8'),
-        })
+        }
+        // Parsed and checked before it is stored: the worker would find a bad one only when it signs in to KSeF.
+        checkKsefCertificate(pair, new Date())
+        await setKsefCredentials(database.db, keys, id, pair)
       }
       const kind = token ? 'token' : 'certificate'
       output(io, values.json as boolean, { id, credentials: kind }, [`KSeF ${kind} of ${id} stored encrypted`])

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { testCertificate } from '@ksef-hub/ksef-client/testing'
 import { generateMasterKey, getSecret, masterKeyRing, openDatabase, verifyApiKey } from '@ksef-hub/pipeline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../cli.ts'
@@ -82,8 +83,10 @@ describe('ksef-hub tenant (PostgreSQL via DATABASE_URL)', () => {
     expect(rotated.apiKey).toMatch(/^ksh_/)
     const certFile = join(dir, 'cert.pem')
     const keyFile = join(dir, 'key.pem')
-    await writeFile(certFile, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n')
-    await writeFile(keyFile, '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n')
+    // A real certificate and its key: an upload is parsed and checked (lifecycle.test.ts has the refusals).
+    const { certificatePem, privateKeyPem } = testCertificate('seal-rsa')
+    await writeFile(certFile, certificatePem)
+    await writeFile(keyFile, privateKeyPem)
     const credentials = await run([
       'credentials',
       'acme-sp-z-o-o',

@@ -6,7 +6,7 @@ import type { AppEnv } from '../../env.ts'
 import { GatewayError } from '../../http/problem.ts'
 import { tenantAuth } from './index.ts'
 
-function app(context: TestContext, cacheMs: number) {
+function app(context: TestContext, cacheMs: number, failures?: { perSecond: number; burst: number }) {
   const hono = new Hono<AppEnv>()
   hono.onError((error) =>
     error instanceof GatewayError
@@ -17,7 +17,7 @@ function app(context: TestContext, cacheMs: number) {
     c.set('logger', silentLogger)
     await next()
   })
-  hono.use(tenantAuth(context, { cacheMs }))
+  hono.use(tenantAuth(context, { cacheMs, ...(failures ? { failures } : {}) }))
   hono.get('/', (c) => c.json(c.get('caller')))
   return hono
 }
@@ -62,5 +62,24 @@ describe('tenant authentication', () => {
     await rotateApiKey(context.db, 'acme')
     expect((await cached.request('/', bearer(apiKey))).status).toBe(200)
     expect((await app(context, 0).request('/', bearer(apiKey))).status).toBe(401)
+  })
+
+  it('throttles failed authentication per client address, refusing before it asks the database', async () => {
+    const hono = app(context, 0, { perSecond: 0.01, burst: 3 })
+    const from = (address: string, key: string) =>
+      hono.request('/', bearer(key), { incoming: { socket: { remoteAddress: address } } })
+    const fake = (n: number) => `ksh_AAAAAAAAAAAA_${String(n).padStart(32, 'A')}`
+    for (const n of [1, 2, 3]) expect((await from('203.0.113.9', fake(n))).status).toBe(401)
+    const refused = await from('203.0.113.9', fake(4))
+    expect(refused.status).toBe(429)
+    expect(await refused.json()).toEqual({ code: 'RATE_LIMITED' })
+    expect(refused.headers.get('retry-after')).toEqual(expect.stringMatching(/^\d+$/))
+    // No lookup for anyone from there until it has refilled, a real key included; other addresses are not held.
+    expect((await from('203.0.113.9', otherKey)).status).toBe(429)
+    expect((await from('198.51.100.7', otherKey)).status).toBe(200)
+    // An IPv6 client is one /64: another address of the same network shares its budget.
+    for (const n of [1, 2, 3]) expect((await from('2001:db8:1:2::a', fake(n))).status).toBe(401)
+    expect((await from('2001:db8:1:2::b', fake(5))).status).toBe(429)
+    expect((await from('2001:db8:1:3::a', fake(5))).status).toBe(401)
   })
 })

@@ -2,6 +2,7 @@
  * Per-tenant authentication: `Authorization: Bearer <api key>` resolves to exactly one tenant, which every
  * handler then takes from `c.get('caller')` (never from the path or the body). Verified keys are remembered for a
  * few seconds so the hot path does not ask the database on every request; revocation takes that long to bite.
+ * Failed authentication is throttled per client address (`failures.ts`), before the database is asked.
  *
  * @module
  */
@@ -11,6 +12,7 @@ import { type ApiKeyOwner, verifyApiKey } from '@ksef-hub/pipeline'
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../../env.ts'
 import { GatewayError } from '../../http/problem.ts'
+import { DEFAULT_FAILURE_BUDGET, type FailureBudget, failureThrottle } from './failures.ts'
 
 const MAX_CACHED = 10_000
 
@@ -22,12 +24,17 @@ const MAX_CACHED = 10_000
  * app.use('/v1/*', tenantAuth(context, { cacheMs: 5_000 }))
  * ```
  */
-export function tenantAuth(context: PipelineContext, options: { cacheMs: number }) {
+export function tenantAuth(context: PipelineContext, options: { cacheMs: number; failures?: FailureBudget }) {
   const cache = new Map<string, { owner: ApiKeyOwner; until: number }>()
+  const throttle = failureThrottle(options.failures ?? DEFAULT_FAILURE_BUDGET)
   return createMiddleware<AppEnv>(async function tenantAuth(c, next) {
+    // The socket's address (the Node adapter's request); none in process (app.request), which counts as one.
+    const address = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket
+      ?.remoteAddress
     const header = c.req.header('authorization') ?? ''
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
     if (!match?.[1]) {
+      throttle.failed(address)
       throw new GatewayError(401, 'UNAUTHENTICATED', 'give the API key as `Authorization: Bearer <api key>`', {
         headers: { 'www-authenticate': 'Bearer realm="ksef-hub"' },
       })
@@ -38,8 +45,20 @@ export function tenantAuth(context: PipelineContext, options: { cacheMs: number 
     const cached = cache.get(cacheKey)
     let owner = cached && cached.until > now ? cached.owner : undefined
     if (!owner) {
+      const wait = throttle.refusal(address)
+      if (wait !== undefined) {
+        throw new GatewayError(
+          429,
+          'RATE_LIMITED',
+          `too many failed authentications from this address; retry in ${wait} s`,
+          {
+            headers: { 'retry-after': String(wait) },
+          },
+        )
+      }
       const verified = await verifyApiKey(context.db, match[1], context.now())
       if (!verified) {
+        throttle.failed(address)
         throw new GatewayError(401, 'UNAUTHENTICATED', 'the API key is unknown or revoked', {
           headers: { 'www-authenticate': 'Bearer realm="ksef-hub", error="invalid_token"' },
         })
