@@ -4,10 +4,12 @@
  *
  * @module
  */
-import type { ConnectorDefinition } from '@ksef-hub/connector-sdk'
+import type { AnyConnector } from '@ksef-hub/connector-sdk'
 import { randomNip, typicalInvoice } from '@ksef-hub/fa3/testing'
 import { startSimulator } from '@ksef-hub/ksef-simulator'
 import {
+  type ConnectionInput,
+  connectorRegistry,
   createTenant,
   EMBEDDED_RATE_LIMIT_MARGIN_MS,
   type InvoiceState,
@@ -16,6 +18,7 @@ import {
   type QueueName,
   type RunningWorker,
   type SubmitRequest,
+  saveConnection,
   startWorker,
   submitInvoice,
   submitInvoicesBulk,
@@ -103,7 +106,9 @@ export async function startHub(
   options: {
     simulator?: Parameters<typeof startSimulator>[0]
     settings?: Partial<TenantSettings>
-    connectors?: readonly ConnectorDefinition[]
+    connectors?: readonly AnyConnector[]
+    /** Connections of the first tenant, made with these connectors. */
+    connections?: readonly ConnectionInput[]
     nip?: string
     /** Overrides of the worker's options (e.g. `rateLimits: 'official'`). */
     worker?: Partial<WorkerOptions>
@@ -173,6 +178,10 @@ export async function startHub(
     ...(options.nip ? { nip: options.nip } : {}),
   })
   const { tenantId, nip } = first
+  const registry = connectorRegistry(options.connectors ?? [])
+  for (const connection of options.connections ?? []) {
+    await saveConnection(context.db, context.keys, registry, tenantId, connection)
+  }
   const workerOptions: WorkerOptions = {
     rateLimits: 'off',
     schedules: false,

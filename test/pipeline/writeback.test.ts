@@ -1,4 +1,4 @@
-import { ConnectorError, defineConnector, type WriteBackResult } from '@ksef-hub/connector-sdk'
+import { ConnectorError, defineConnector, SDK_VERSION, type WriteBackResult } from '@ksef-hub/connector-sdk'
 import { deadLetterOf, listDeadLetters, QUEUES, replayDeadLetters } from '@ksef-hub/pipeline'
 import { testBackends } from '@ksef-hub/pipeline/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -13,6 +13,7 @@ interface Call {
   readonly sourceRef: string
   readonly result: WriteBackResult
   readonly at: number
+  readonly apiKey: string
 }
 
 const calls: Call[] = []
@@ -21,20 +22,22 @@ const behaviour = new Map<string, Behaviour>()
 const recorder = defineConnector({
   id: 'recorder',
   displayName: 'Recording ERP',
-  writeBack: ['field'],
-  configSchema: z.object({}),
-  secretsSchema: z.object({}),
-  create: () => ({
-    async writeBack(document, result) {
-      calls.push({ sourceRef: document.sourceRef, result, at: Date.now() })
-      const plan = behaviour.get(document.sourceRef) ?? 'ok'
-      const seen = calls.filter((call) => call.sourceRef === document.sourceRef).length
-      if (plan !== 'ok' && seen <= plan.failTimes) {
-        throw new ConnectorError(plan.kind, `ERP said no to ${document.sourceRef} (${seen})`)
-      }
-      return { method: 'field' }
-    },
-  }),
+  version: '1.0.0',
+  sdkVersion: SDK_VERSION,
+  settings: z.object({}),
+  // The write-back checks that the secrets set through a connection reach it (the bug of issue 12).
+  secrets: z.object({ apiKey: z.literal('recorder-key') }),
+  hosts: () => [],
+  async writeBack(context, document, result) {
+    const { apiKey } = await context.credentials.current()
+    calls.push({ sourceRef: document.ref, result, at: Date.now(), apiKey })
+    const plan = behaviour.get(document.ref) ?? 'ok'
+    const seen = calls.filter((call) => call.sourceRef === document.ref).length
+    if (plan !== 'ok' && seen <= plan.failTimes) {
+      throw new ConnectorError(plan.kind, `ERP said no to ${document.ref} (${seen})`)
+    }
+    return { method: 'field' }
+  },
 })
 
 const callsOf = (sourceRef: string) => calls.filter((call) => call.sourceRef === sourceRef)
@@ -47,7 +50,7 @@ describe.each(testBackends())('UPO and write-back to the source connector (%s)',
   beforeAll(async () => {
     hub = await startHub(backend, {
       connectors: [recorder],
-      settings: { connectors: { recorder: { enabled: true, config: {} } } },
+      connections: [{ connector: 'recorder', secrets: { apiKey: 'recorder-key' } }],
     })
     // Two retries with pg-boss's doubling backoff from 1 s: the production queue waits 10 s and doubles.
     await hub.tuneQueue(QUEUES.writeBack, { retryLimit: 2, retryDelay: 1, retryBackoff: true })
@@ -109,6 +112,7 @@ describe.each(testBackends())('UPO and write-back to the source connector (%s)',
     const [call, ...more] = callsOf(sourceRef)
     expect(more).toEqual([])
     expect(call?.result).toMatchObject({ invoiceId: id, ksefNumber: row?.ksef_number })
+    expect(call?.apiKey).toBe('recorder-key')
     expect(call?.result.acquisitionDate.toISOString()).toBe(invoice.acquisition_date?.toISOString())
     expect(Buffer.from(call?.result.upoXml ?? []).equals(invoice.xml)).toBe(true)
     expect(call?.result.verificationUrl).toContain(`/invoice/${hub.nip}/`)
@@ -183,7 +187,7 @@ describe.each(testBackends())('UPO and write-back to the source connector (%s)',
       .where('invoice_id', '=', id)
       .where('kind', '=', 'writeback.failed')
       .execute()
-    expect(audit).toEqual([{ details: expect.objectContaining({ connector: 'recorder', kind: 'validation' }) }])
+    expect(audit).toEqual([{ details: expect.objectContaining({ connection: 'recorder', kind: 'validation' }) }])
     const { jobs } = await listDeadLetters(hub.context, hub.tenantId)
     expect(jobs.filter((job) => job.invoiceId === id)).toEqual([])
   })

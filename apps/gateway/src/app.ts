@@ -26,6 +26,7 @@ import { createMetrics, observe } from './middleware/metrics/index.ts'
 import { tenantRateLimit } from './middleware/rate-limit/index.ts'
 import { tenantAuth } from './middleware/tenant-auth/index.ts'
 import { refuseZeroBytesInUrl } from './middleware/url-text/index.ts'
+import { registerConnectionRoutes } from './routes/connections.ts'
 import { registerConnectorWebhookRoutes } from './routes/connector-webhooks.ts'
 import { registerIncomingRoutes } from './routes/incoming.ts'
 import { registerActRoutes } from './routes/invoices-act.ts'
@@ -67,7 +68,7 @@ function build(deps: GatewayDeps): GatewayAppHandle {
     context: deps.context,
     options,
     metrics,
-    connectorWebhooks: deps.connectorWebhooks ?? {},
+    connectors: deps.connectors ?? new Map(),
     batcher: createSubmissionBatcher(deps.context, options.groupCommit),
     intake: deps.intakePool ?? createIntakePool({ threads: options.intakeThreads }),
   }
@@ -135,6 +136,7 @@ function build(deps: GatewayDeps): GatewayAppHandle {
   registerWebhookRoutes(app, routeDeps)
   registerTenantRoutes(app, routeDeps)
   registerTenantLifecycleRoutes(app, routeDeps)
+  registerConnectionRoutes(app, routeDeps)
   registerConnectorWebhookRoutes(app, routeDeps)
   registerOperationsRoutes(app, routeDeps, () => draining)
 

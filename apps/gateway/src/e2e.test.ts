@@ -53,11 +53,16 @@ describe.each(testBackends())(
       sim = await startSimulator({ port: 0, seedTokens: [{ nip: '5265877635', token: 'demo-token' }], log: () => {} })
       t = await openTestGateway(backend)
       const files = await loadTenantFiles(join(import.meta.dirname, '..', '..', '..', 'tenants'))
-      const reports = await reconcileTenants(t.context, files, {
-        KSEF_HUB_DEMO_KSEF_BASE_URL: sim.url,
-        KSEF_HUB_DEMO_KSEF_TOKEN: 'demo-token',
-        KSEF_HUB_DEMO_API_KEY: API_KEY,
-      })
+      const reports = await reconcileTenants(
+        t.context,
+        files,
+        {
+          KSEF_HUB_DEMO_KSEF_BASE_URL: sim.url,
+          KSEF_HUB_DEMO_KSEF_TOKEN: 'demo-token',
+          KSEF_HUB_DEMO_API_KEY: API_KEY,
+        },
+        new Map(),
+      )
       expect(reports.find((report) => report.id === 'demo')).toMatchObject({ action: 'created' })
       worker = await startWorker(t.context, {
         rateLimits: 'off',

@@ -4,9 +4,8 @@
  * @module
  */
 import type { OpenAPIHono } from '@hono/zod-openapi'
-import type { IntakePool, Logger, PipelineContext, SubmissionBatcher } from '@ksef-hub/pipeline'
+import type { ConnectorRegistry, IntakePool, Logger, PipelineContext, SubmissionBatcher } from '@ksef-hub/pipeline'
 import type { GatewayMetrics } from './middleware/metrics/index.ts'
-import type { ConnectorWebhookHandler } from './routes/connector-webhooks.ts'
 
 /** The authenticated caller. */
 export interface Caller {
@@ -38,8 +37,8 @@ export interface GatewayOptions {
 /** What the gateway is built from. */
 export interface GatewayDeps {
   readonly context: PipelineContext
-  /** Inbound webhook handlers by connector id (connectors register theirs). */
-  readonly connectorWebhooks?: Readonly<Record<string, ConnectorWebhookHandler>>
+  /** The connectors this hub runs (connections are checked against them, webhooks in go to them). */
+  readonly connectors?: ConnectorRegistry
   readonly options?: Partial<GatewayOptions>
   /** The intake pool (tests hold one); default: a pool of `options.intakeThreads` threads, closed with the app. */
   readonly intakePool?: IntakePool
@@ -65,7 +64,7 @@ export interface RouteDeps {
   readonly context: PipelineContext
   readonly options: GatewayOptions
   readonly metrics: GatewayMetrics
-  readonly connectorWebhooks: Readonly<Record<string, ConnectorWebhookHandler>>
+  readonly connectors: ConnectorRegistry
   /** Group commit of structural JSON submissions (see packages/pipeline/src/bulk/group-commit.ts). */
   readonly batcher: SubmissionBatcher
   /** Where XML and fully validated submissions are checked (off the event loop, tenants in turn). */

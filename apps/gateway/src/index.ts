@@ -13,9 +13,4 @@
 export { createGatewayApp, createGatewayAppHandle, DEFAULT_GATEWAY_OPTIONS, type GatewayAppHandle } from './app.ts'
 export type { AppEnv, Caller, GatewayApp, GatewayDeps, GatewayOptions } from './env.ts'
 export { GatewayError, type GatewayErrorCode, type Problem, type ProblemCode } from './http/problem.ts'
-export type {
-  ConnectorWebhookContext,
-  ConnectorWebhookHandler,
-  ConnectorWebhookRequest,
-} from './routes/connector-webhooks.ts'
 export { type RunningGateway, type StartGatewayOptions, startGateway } from './server.ts'

@@ -7,6 +7,7 @@
  * @module
  */
 import { isPipelineError, loadConfig, openPipeline } from '@ksef-hub/pipeline'
+import { loadConnectors } from './registry/load.ts'
 import { runWorker } from './run-worker.ts'
 
 try {
@@ -14,7 +15,7 @@ try {
   const pipeline = await openPipeline(config)
   const { logger } = pipeline.context
   if (pipeline.masterKey.generatedAt) logger.warn({ file: pipeline.masterKey.generatedAt }, 'generated a master key')
-  const worker = await runWorker(pipeline.context, config)
+  const worker = await runWorker(pipeline.context, config, await loadConnectors(config))
   logger.info({ database: pipeline.database.kind }, 'worker started')
   const stop = async (signal: string) => {
     logger.info({ signal }, 'worker stopping')

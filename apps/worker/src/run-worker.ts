@@ -1,11 +1,11 @@
 /**
- * Running the worker role: the pipeline's job handlers, tuned from the configuration, with the connector
- * plugins this deployment enables.
+ * Running the worker role: the pipeline's job handlers, tuned from the configuration, with the connectors this
+ * hub runs.
  *
  * @module
  */
-import type { ConnectorDefinition } from '@ksef-hub/connector-sdk'
 import {
+  type ConnectorRegistry,
   type HubConfig,
   type PipelineContext,
   type RunningWorker,
@@ -19,13 +19,13 @@ import {
  * @example
  * ```ts
  * const pipeline = await openPipeline(config)
- * const worker = await runWorker(pipeline.context, config)
+ * const worker = await runWorker(pipeline.context, config, await loadConnectors(config))
  * ```
  */
 export function runWorker(
   context: PipelineContext,
   config: HubConfig,
-  connectors: readonly ConnectorDefinition[] = [],
+  connectors: ConnectorRegistry,
 ): Promise<RunningWorker> {
-  return startWorker(context, { ...workerOptionsOf(config), connectors })
+  return startWorker(context, { ...workerOptionsOf(config), connectors: [...connectors.values()] })
 }

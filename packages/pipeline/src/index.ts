@@ -91,8 +91,10 @@ export {
   type IntakePool,
   type IntakePoolOptions,
 } from './intake-pool/pool.ts'
+export { type InvoiceCounts, invoiceCounts } from './invoices/counts.ts'
 export { type SubmitOutcome, type SubmitRequest, submitInvoice } from './invoices/intake.ts'
 export { contentHash, idempotencyKey } from './invoices/keys.ts'
+export { type PreparedSubmission, type PrepareInput, prepareSubmission } from './invoices/prepare.ts'
 export {
   getInvoice,
   type HistoryEntry,
@@ -104,7 +106,6 @@ export {
   listInvoices,
 } from './invoices/queries.ts'
 export { hubValidationReason, ksefReason, type Reason } from './invoices/reasons.ts'
-export { type PreparedSubmission, type PrepareInput, prepareSubmission } from './invoices/prepare.ts'
 export { SOURCE_REF_MAX_LENGTH, sourceRefProblem } from './invoices/source-ref.ts'
 export {
   ACCOUNTANT_LABELS,

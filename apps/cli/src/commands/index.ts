@@ -4,6 +4,7 @@
  * @module
  */
 import type { Command, CommandGroup } from '../command.ts'
+import { connectorCommands } from './connector/index.ts'
 import { fa3Commands } from './fa3/index.ts'
 import { ksefCommands } from './ksef/index.ts'
 import { simulatorCommand } from './simulator.ts'
@@ -12,6 +13,7 @@ import { tenantCommands } from './tenant/index.ts'
 
 /** The command table. */
 export const commands: Readonly<Record<string, Command | CommandGroup>> = {
+  connector: connectorCommands,
   fa3: fa3Commands,
   ksef: ksefCommands,
   simulator: simulatorCommand,

@@ -252,9 +252,16 @@ export const TenantViewSchema = z
     credentials: z
       .enum(['token', 'certificate', 'none'])
       .openapi({ description: 'Which kind is stored; never the credentials.' }),
-    connectors: z.array(
-      z.object({ connector: z.string(), enabled: z.boolean(), settings: z.record(z.string(), z.unknown()) }),
-    ),
+    connectors: z
+      .array(
+        z.object({
+          name: z.string(),
+          connector: z.string(),
+          enabled: z.boolean(),
+          status: z.enum(['active', 'needs_reauth']),
+        }),
+      )
+      .openapi({ description: 'Your connections in short; `GET /v1/connections` has them in full.' }),
   })
   .openapi('Tenant')
 

@@ -1,6 +1,6 @@
 import { typicalInvoice } from '@ksef-hub/fa3/testing'
-import { enableConnector, rotateApiKey } from '@ksef-hub/pipeline'
-import { testBackends } from '@ksef-hub/pipeline/testing'
+import { connectorRegistry, rotateApiKey, saveConnection } from '@ksef-hub/pipeline'
+import { testBackends, testConnector } from '@ksef-hub/pipeline/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createGatewayAppHandle } from '../app.ts'
 import { addTenant, call, openTestGateway, type TestGateway } from '../test-support.ts'
@@ -56,6 +56,11 @@ describe.each(testBackends())('operations, authentication and limits over HTTP (
       '/v1/tenant',
       '/v1/tenant/credentials',
       '/v1/connectors/{connector}/{tenantId}/webhook',
+      '/v1/connectors',
+      '/v1/connections',
+      '/v1/connections/{id}',
+      '/v1/connections/{id}/sync',
+      '/v1/connections/{id}/documents',
     ]) {
       expect(paths, path).toContain(path)
     }
@@ -87,21 +92,18 @@ describe.each(testBackends())('operations, authentication and limits over HTTP (
   })
 
   it('answers a request that takes too long with 503 TIMEOUT problem+json', async () => {
-    // A connector whose webhook handling takes 300 ms, behind a 50 ms request timeout.
-    const sleepy = {
-      verify: () => true,
-      handle: async () => {
-        await new Promise((resolve) => setTimeout(resolve, 300))
-        return {}
-      },
-    }
+    // A connector whose webhook check takes 300 ms, behind a 50 ms request timeout.
+    const registry = connectorRegistry([testConnector('sleepy', { writeBacks: [] }, { verifyDelayMs: 300 })])
     const slow = await openTestGateway(backend, {
-      connectorWebhooks: { sleepy },
+      connectors: registry,
       options: { timeoutMs: { request: 50, bulk: 120_000 } },
     })
     try {
       await addTenant(slow.context, 'slow', '5265877635')
-      await enableConnector(slow.context.db, slow.context.keys, 'slow', 'sleepy')
+      await saveConnection(slow.context.db, slow.context.keys, registry, 'slow', {
+        connector: 'sleepy',
+        secrets: { accessToken: 'token' },
+      })
       const answer = await call(slow.url, 'POST', '/v1/connectors/sleepy/slow/webhook', { json: {} })
       expect(answer.json).toMatchObject({ status: 503, code: 'TIMEOUT' })
     } finally {

@@ -1,5 +1,5 @@
 /**
- * The caller's own tenant: its settings and connectors (never its secrets), and setting its KSeF credentials
+ * The caller's own tenant: its settings and connections (never its secrets), and setting its KSeF credentials
  * into the encrypted store.
  *
  * @module
@@ -9,7 +9,7 @@ import {
   checkKsefCertificate,
   getTenant,
   ksefCredentialsKind,
-  listConnectors,
+  listConnections,
   setKsefCredentials,
 } from '@ksef-hub/pipeline'
 import type { GatewayApp, RouteDeps } from '../env.ts'
@@ -73,7 +73,12 @@ export function registerTenantRoutes(app: GatewayApp, deps: RouteDeps): void {
         ksefBaseUrl: tenant.ksefBaseUrl,
         settings: tenant.settings,
         credentials: await ksefCredentialsKind(db, tenantId),
-        connectors: await listConnectors(db, tenantId),
+        connectors: (await listConnections(db, tenantId)).map((connection) => ({
+          name: connection.name,
+          connector: connection.connector,
+          enabled: connection.enabled,
+          status: connection.status,
+        })),
       },
       200,
     )

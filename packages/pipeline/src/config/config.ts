@@ -102,6 +102,28 @@ export const configSchema = z.object({
   ),
   /** The folder of declarative tenant files, reconciled at start. */
   KSEF_HUB_TENANTS_DIR: z.preprocess(blankToUndefined, z.string().default('tenants')),
+  /**
+   * Connectors to load besides those of plugins/, comma-separated: npm package names, or absolute paths of modules
+   * (a plugin developed outside this checkout); each default-exports one connector.
+   */
+  KSEF_HUB_CONNECTORS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .refine(
+        (value) =>
+          value
+            .split(',')
+            .map((entry) => entry.trim())
+            .every(
+              (entry) => /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(\/[\w.-]+)*$/.test(entry) || entry.startsWith('/'),
+            ),
+        'must be npm package names or absolute module paths, separated by commas',
+      )
+      .optional(),
+  ),
+  /** Time for one HTTP exchange with a connection's source system. */
+  KSEF_HUB_CONNECTOR_TIMEOUT_MS: z.preprocess(blankToUndefined, milliseconds.optional()),
 })
 
 /** The hub's configuration, defaults applied. */

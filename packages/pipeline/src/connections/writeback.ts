@@ -1,50 +1,45 @@
 /**
- * Handing KSeF's answer back to the system an invoice came from, through its connector: the KSeF number, the
- * acceptance date, the UPO and the verification link. Connectors see their own config, secrets, fetch and logger
- * only.
+ * Handing KSeF's answer back to the system an invoice came from, through its connection: the KSeF number, the
+ * acceptance date, the UPO and the verification link. The invoice's `source` names the connection; the connection
+ * gives the connector, its settings and its secrets (the one place they live).
  *
  * @module
  */
 import { isConnectorError, type WriteBackOutcome } from '@ksef-hub/connector-sdk'
 import type { JobWithMetadata } from 'pg-boss'
 import { appendAudit } from '../audit/audit.ts'
-import { getSecret, secretNames } from '../secrets/store.ts'
+import type { PipelineContext } from '../context.ts'
+import { QUEUES } from '../queue/queues.ts'
 import { getTenant } from '../tenants/tenants.ts'
-import type { InvoiceJob, WorkerEnv } from './env.ts'
-import { verificationUrl } from './upo-store.ts'
+import { verificationUrl } from '../worker/upo-store.ts'
+import { toConnectionRecord } from './connections.ts'
+import { settleFailure } from './health.ts'
+import { type HostOptions, hostConnection } from './host.ts'
 
-function timedFetch(timeoutMs: number): typeof fetch {
-  return (input, init) => fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) })
+/** A write-back job (the data of `invoice.writeback`). */
+export interface WriteBackJob {
+  readonly invoiceId: string
+  readonly tenantId: string
+  /** How many times a rate limit deferred it in a row (bounded). */
+  readonly deferrals?: number
 }
 
-async function connectorSecrets(
-  env: WorkerEnv,
-  tenantId: string,
-  connectorId: string,
-): Promise<Record<string, string>> {
-  const prefix = `connector:${connectorId}:`
-  const secrets: Record<string, string> = {}
-  for (const name of await secretNames(env.context.db, tenantId)) {
-    if (!name.startsWith(prefix)) continue
-    secrets[name.slice(prefix.length)] = (await getSecret(env.context.db, env.context.keys, tenantId, name)) as string
-  }
-  return secrets
-}
+const MAX_DEFERRALS = 50
 
-/** Settles a write-back that has no one to go to (the connector is gone, off, or does not write back). */
-async function markNothingToDo(env: WorkerEnv, invoiceId: string): Promise<void> {
-  await env.context.db.updateTable('invoices').set({ writeback_state: 'none' }).where('id', '=', invoiceId).execute()
+/** Settles a write-back that has no one to go to (the connection is gone, off, or does not write back). */
+async function markNothingToDo(context: PipelineContext, invoiceId: string): Promise<void> {
+  await context.db.updateTable('invoices').set({ writeback_state: 'none' }).where('id', '=', invoiceId).execute()
 }
 
 /** Settles a write-back as failed, with the reason the tenant sees on the invoice. */
 async function markFailed(
-  env: WorkerEnv,
+  context: PipelineContext,
   invoice: { id: string; tenant_id: string },
-  connectorId: string,
+  connection: string,
   reason: string,
   details: Record<string, unknown>,
 ): Promise<void> {
-  await env.context.db.transaction().execute(async (trx) => {
+  await context.db.transaction().execute(async (trx) => {
     await trx
       .updateTable('invoices')
       .set({ writeback_state: 'failed', writeback_error: reason.slice(0, 1000) })
@@ -56,90 +51,97 @@ async function markFailed(
       invoiceId: invoice.id,
       kind: 'writeback.failed',
       actor: 'worker',
-      details: { connector: connectorId, reason, ...details },
+      details: { connection, reason, ...details },
     })
   })
 }
 
+async function loadInvoice(context: PipelineContext, invoiceId: string) {
+  return context.db
+    .selectFrom('invoices')
+    .select([
+      'id',
+      'tenant_id',
+      'state',
+      'source',
+      'source_ref',
+      'ksef_number',
+      'acquisition_date',
+      'seller_nip',
+      'issue_date',
+      'invoice_hash',
+      'invoice_number',
+      'invoice_type',
+      'writeback_state',
+    ])
+    .where('id', '=', invoiceId)
+    .executeTakeFirst()
+}
+
 /**
- * The handler of the write-back queue (registered with `includeMetadata`, so the last attempt is known). A
- * connector's permanent failure settles the write-back as `failed` at once; a transient one is retried with the
- * queue's backoff, and the last failed attempt settles it as `failed` too while its job goes to the dead-letter
- * queue, from which a replay tries again.
+ * The handler of the write-back queue (registered with `includeMetadata`, so the last attempt is known). A refused
+ * grant parks the connection (`needs_reauth`) and the write-back as failed, a rate limit defers the job to the
+ * system's `Retry-After`, a transient failure is retried with the queue's backoff (the last failed attempt
+ * settles it as `failed` while its job goes to the dead-letter queue, from which a replay tries again), and any
+ * other failure settles it as `failed` at once with the connector's reason.
  *
  * @example
  * ```ts
- * await boss.work(QUEUES.writeBack, { includeMetadata: true }, writeBackHandler(env))
+ * await boss.work(QUEUES.writeBack, { includeMetadata: true }, eachJob(one(writeBackHandler(context, options)), 4))
  * ```
  */
-export function writeBackHandler(env: WorkerEnv): (jobs: JobWithMetadata<InvoiceJob>[]) => Promise<void> {
+export function writeBackHandler(
+  context: PipelineContext,
+  options: HostOptions,
+): (jobs: JobWithMetadata<WriteBackJob>[]) => Promise<void> {
   return async ([job]) => {
     if (!job) return
-    const invoice = await env.context.db
-      .selectFrom('invoices')
-      .select([
-        'id',
-        'tenant_id',
-        'state',
-        'source',
-        'source_ref',
-        'ksef_number',
-        'acquisition_date',
-        'seller_nip',
-        'issue_date',
-        'invoice_hash',
-        'writeback_state',
-      ])
-      .where('id', '=', job.data.invoiceId)
-      .executeTakeFirst()
+    const invoice = await loadInvoice(context, job.data.invoiceId)
     // `failed` is written back again only when a job asks for it (a replayed dead letter); `done` never is.
     if (invoice?.state !== 'confirmed' || !invoice.ksef_number) return
     if (invoice.writeback_state !== 'pending' && invoice.writeback_state !== 'failed') return
-    const connector = env.connectors.get(invoice.source)
-    const tenant = await getTenant(env.context.db, invoice.tenant_id)
-    const settings = tenant.settings.connectors[invoice.source]
-    if (!connector || !settings?.enabled) {
-      await markNothingToDo(env, invoice.id)
+    const row = await context.db
+      .selectFrom('connections')
+      .selectAll()
+      .where('tenant_id', '=', invoice.tenant_id)
+      .where('name', '=', invoice.source)
+      .executeTakeFirst()
+    const connector = row ? options.registry.get(row.connector) : undefined
+    if (!row?.enabled || !connector?.writeBack) {
+      await markNothingToDo(context, invoice.id)
       return
     }
-    const upo = await env.context.db
+    const connection = toConnectionRecord(row)
+    if (connection.status === 'needs_reauth') {
+      await markFailed(
+        context,
+        invoice,
+        connection.name,
+        `the ${connection.name} connection needs re-authorization`,
+        {},
+      )
+      return
+    }
+    const upo = await context.db
       .selectFrom('upos')
       .select('xml')
       .where('invoice_id', '=', invoice.id)
       .executeTakeFirstOrThrow()
-    const logger = env.context.logger.child({ tenantId: tenant.id, connector: connector.id })
-    const config = connector.configSchema.safeParse(settings.config)
-    const secrets = connector.secretsSchema.safeParse(await connectorSecrets(env, tenant.id, connector.id))
-    if (!config.success || !secrets.success) {
-      // Retrying cannot help: a person must fix the tenant's connector settings or secrets.
-      const what = config.success ? 'secrets' : 'configuration'
-      await markFailed(env, invoice, connector.id, `the ${connector.id} connector's ${what} is invalid`, {})
-      return
-    }
-    const instance = connector.create({
-      tenantId: tenant.id,
-      config: config.data,
-      secrets: secrets.data,
-      fetch: timedFetch(30_000),
-      logger,
-      signal: job.signal,
-    })
-    if (!instance.writeBack) {
-      await markNothingToDo(env, invoice.id)
-      return
-    }
+    const tenant = await getTenant(context.db, invoice.tenant_id)
     const issueDate =
       typeof invoice.issue_date === 'string'
         ? invoice.issue_date
         : new Date(invoice.issue_date).toISOString().slice(0, 10)
     let outcome: WriteBackOutcome
     try {
-      outcome = await instance.writeBack(
-        { sourceRef: invoice.source_ref },
+      const work = await hostConnection(context, options, connector, connection, job.signal)
+      outcome = await connector.writeBack(
+        work,
+        { ref: invoice.source_ref },
         {
           invoiceId: invoice.id,
           ksefNumber: invoice.ksef_number,
-          acquisitionDate: invoice.acquisition_date ?? env.context.now(),
+          acquisitionDate: invoice.acquisition_date ?? context.now(),
           upoXml: new Uint8Array(upo.xml),
           verificationUrl: verificationUrl(
             tenant.environment,
@@ -147,18 +149,29 @@ export function writeBackHandler(env: WorkerEnv): (jobs: JobWithMetadata<Invoice
             issueDate,
             invoice.invoice_hash ?? '',
           ),
+          invoiceNumber: invoice.invoice_number,
+          invoiceType: invoice.invoice_type,
         },
       )
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
       const kind = isConnectorError(error) ? error.kind : 'unexpected'
-      if (isConnectorError(error) && !error.retryable) {
-        await markFailed(env, invoice, connector.id, message, { kind })
+      const action = await settleFailure(context, connection, error)
+      if (action.kind === 'defer' && (job.data.deferrals ?? 0) < MAX_DEFERRALS) {
+        await context.boss.send(
+          QUEUES.writeBack,
+          { ...job.data, deferrals: (job.data.deferrals ?? 0) + 1 },
+          { startAfter: new Date(Date.now() + action.afterMs), group: { id: invoice.tenant_id } },
+        )
+        return
+      }
+      if (action.kind === 'stop') {
+        await markFailed(context, invoice, connection.name, message, { kind })
         return
       }
       if (job.retryCount >= job.retryLimit) {
         const attempts = job.retryCount + 1
-        await markFailed(env, invoice, connector.id, `gave up after ${attempts} attempts: ${message}`, {
+        await markFailed(context, invoice, connection.name, `gave up after ${attempts} attempts: ${message}`, {
           kind,
           attempts,
         })
@@ -166,18 +179,18 @@ export function writeBackHandler(env: WorkerEnv): (jobs: JobWithMetadata<Invoice
       // pg-boss retries with backoff; past the last retry the job lands in the dead-letter queue for a replay.
       throw error
     }
-    await env.context.db.transaction().execute(async (trx) => {
+    await context.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('invoices')
         .set({ writeback_state: 'done', writeback_error: null })
         .where('id', '=', invoice.id)
         .execute()
       await appendAudit(trx, {
-        tenantId: tenant.id,
+        tenantId: invoice.tenant_id,
         invoiceId: invoice.id,
         kind: 'writeback.done',
         actor: 'worker',
-        details: { connector: connector.id, method: outcome.method },
+        details: { connection: connection.name, method: outcome.method },
       })
     })
   }

@@ -59,13 +59,3 @@ export interface WebhookDeliveriesTable {
   duration_ms: number
   at: CreatedAt
 }
-
-/** A connector a tenant has enabled, with its settings (its secrets are in `hub.secrets`). */
-export interface TenantConnectorsTable {
-  tenant_id: string
-  connector: string
-  enabled: boolean
-  settings: JSONColumnType<Record<string, unknown>>
-  created_at: CreatedAt
-  updated_at: Timestamp
-}

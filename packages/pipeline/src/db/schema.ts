@@ -5,9 +5,14 @@
  */
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely'
 import type {
+  ConnectionsTable,
+  IncomingImportsTable,
+  SourceDocumentsTable,
+  WebhookReceiptsTable,
+} from './connections-schema.ts'
+import type {
   ApiKeysTable,
   IdempotencyKeysTable,
-  TenantConnectorsTable,
   WebhookDeliveriesTable,
   WebhookSubscriptionsTable,
 } from './gateway-schema.ts'
@@ -245,7 +250,10 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable
   webhook_subscriptions: WebhookSubscriptionsTable
   webhook_deliveries: WebhookDeliveriesTable
-  tenant_connectors: TenantConnectorsTable
+  connections: ConnectionsTable
+  source_documents: SourceDocumentsTable
+  webhook_receipts: WebhookReceiptsTable
+  incoming_imports: IncomingImportsTable
 }
 
 export type Tenant = Selectable<TenantsTable>

@@ -12,7 +12,16 @@ import { inTransaction } from '../queue/boss.ts'
 import { QUEUES } from '../queue/queues.ts'
 
 /** The events a tenant can subscribe to. */
-export const EVENT_TYPES = ['invoice.confirmed', 'invoice.rejected', 'invoice.stuck', 'incoming.received'] as const
+export const EVENT_TYPES = [
+  'invoice.confirmed',
+  'invoice.rejected',
+  'invoice.stuck',
+  'incoming.received',
+  /** A source document could not become an invoice: what is wrong, where, and how to fix it. */
+  'document.unmappable',
+  /** A connection's system refused its grant: the tenant must authorize it again. */
+  'connection.needs_reauth',
+] as const
 
 /** An event type. */
 export type EventType = (typeof EVENT_TYPES)[number]

@@ -30,6 +30,12 @@ export const QUEUES = {
   closeSessions: 'sessions.close',
   /** Alert on invoices stuck past their expected time. */
   stuck: 'invoices.stuck',
+  /** Pull a connection's changed documents (at most one waiting per connection). */
+  connectionPull: 'connection.pull',
+  /** Import an incoming invoice into a connection's system (a bill). */
+  connectionImport: 'connection.import',
+  /** Ask for the pulls whose time has come; forget old webhook deliveries. */
+  connectionsSchedule: 'connections.schedule',
 } as const
 
 /** A queue name. */
@@ -69,4 +75,9 @@ export const QUEUE_OPTIONS: Readonly<Record<QueueName, QueueOptions>> = {
   [QUEUES.webhook]: { ...common, retryLimit: 12, retryDelay: 5, retryDelayMax: 3600 },
   [QUEUES.closeSessions]: { ...common, retryLimit: 2 },
   [QUEUES.stuck]: { ...common, retryLimit: 2 },
+  // A source that is down for minutes or hours: its pull is retried for about a day with backoff up to 10 minutes
+  // (and the schedule asks again); at most one pull waits per connection (the singleton key is its id).
+  [QUEUES.connectionPull]: { ...common, retryLimit: 150, retryDelay: 5, retryDelayMax: 600, policy: 'short' },
+  [QUEUES.connectionImport]: { ...common, retryLimit: 15, retryDelayMax: 3600 },
+  [QUEUES.connectionsSchedule]: { ...common, retryLimit: 2 },
 }

@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { tenantFileJsonSchema } from './json-schema.ts'
 import { loadTenantFiles, parseTenantFile } from './load.ts'
-import { tenantFileJsonSchema } from './schema.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', '..')
 
@@ -60,8 +60,12 @@ describe('tenant files', () => {
   })
 
   it('publishes the JSON Schema in tenants/tenant.schema.json, in step with the code, and the demo file passes it', async () => {
-    const published = JSON.parse(await readFile(join(ROOT, 'tenants', 'tenant.schema.json'), 'utf8'))
-    expect(published).toEqual(tenantFileJsonSchema())
+    // The connections part comes from the installed connectors: the worker's registry test compares that part.
+    const { connectors: _published, ...published } = JSON.parse(
+      await readFile(join(ROOT, 'tenants', 'tenant.schema.json'), 'utf8'),
+    ).properties
+    const { connectors: _generated, ...generated } = tenantFileJsonSchema().properties as Record<string, unknown>
+    expect(published).toEqual(generated)
     const files = await loadTenantFiles(join(ROOT, 'tenants'))
     expect(files.map((file) => file.id)).toContain('demo')
   })

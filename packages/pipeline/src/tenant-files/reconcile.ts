@@ -10,6 +10,8 @@ import { readFile } from 'node:fs/promises'
 import type { Transaction } from 'kysely'
 import { hashApiKey } from '../api-keys/api-keys.ts'
 import { appendAudit } from '../audit/audit.ts'
+import { connectionSecretName, connectionSecrets, saveConnection } from '../connections/connections.ts'
+import type { ConnectorRegistry } from '../connections/registry.ts'
 import type { PipelineContext } from '../context.ts'
 import type { Database } from '../db/schema.ts'
 import { PipelineError } from '../errors.ts'
@@ -17,7 +19,7 @@ import { putSecret, secretNames } from '../secrets/store.ts'
 import { tenantSettingsSchema } from '../tenants/settings.ts'
 import { createTenant, updateTenant } from '../tenants/tenants.ts'
 import { signingSecretName } from '../webhooks/subscriptions.ts'
-import { connectorSecretName, enableConnector, setKsefCredentials } from './credentials.ts'
+import { setKsefCredentials } from './credentials.ts'
 import { assertBaseUrlAllowed } from './environment-binding.ts'
 import type { SecretRef, TenantFile } from './schema.ts'
 
@@ -94,13 +96,13 @@ async function resolveFile(file: TenantFile, env: Env): Promise<Resolved> {
     throw new PipelineError('CONFIGURATION', 'apiKey: must be ksh_<12 letters or digits>_<32 letters or digits>')
   }
   const connectors: Record<string, Record<string, string>> = {}
-  for (const [id, connector] of Object.entries(file.connectors)) {
+  for (const [name, connection] of Object.entries(file.connectors)) {
     const values: Record<string, string> = {}
-    for (const [name, ref] of Object.entries(connector.secrets)) {
-      const value = await note(ref, `connectors.${id}.secrets.${name}`, connectorSecretName(id))
-      if (value !== undefined) values[name] = value
+    for (const [secret, ref] of Object.entries(connection.secrets)) {
+      const value = await note(ref, `connectors.${name}.secrets.${secret}`, connectionSecretName(name))
+      if (value !== undefined) values[secret] = value
     }
-    connectors[id] = values
+    connectors[name] = values
   }
   const webhooks = []
   for (const [index, webhook] of file.webhooks.entries()) {
@@ -180,7 +182,12 @@ async function applyWebhooks(
   }
 }
 
-async function reconcileOne(context: PipelineContext, file: TenantFile, env: Env): Promise<ReconcileReport> {
+async function reconcileOne(
+  context: PipelineContext,
+  registry: ConnectorRegistry,
+  file: TenantFile,
+  env: Env,
+): Promise<ReconcileReport> {
   const resolved = await resolveFile(file, env)
   const settings = tenantSettingsSchema.parse(
     Object.fromEntries(Object.entries(file.settings).filter(([, value]) => value !== undefined)),
@@ -220,14 +227,27 @@ async function reconcileOne(context: PipelineContext, file: TenantFile, env: Env
       secrets.push('ksef-certificate')
     }
     if (resolved.apiKey !== undefined) await applyApiKey(trx, file.id, resolved.apiKey)
-    for (const [id, connector] of Object.entries(file.connectors)) {
-      const values = resolved.connectors[id] ?? {}
-      await enableConnector(trx, context.keys, file.id, id, {
-        enabled: connector.enabled,
-        settings: connector.settings,
-        secrets: values,
-      })
-      if (Object.keys(values).length > 0) secrets.push(connectorSecretName(id))
+    for (const [name, connection] of Object.entries(file.connectors)) {
+      const values = resolved.connectors[name] ?? {}
+      const given = Object.keys(values).length > 0
+      // Secrets from references join those already stored (`{ stored: true }` ones, set with the CLI or API).
+      const merged = given ? { ...(await connectionSecrets(trx, context.keys, file.id, name)), ...values } : undefined
+      await saveConnection(
+        trx,
+        context.keys,
+        registry,
+        file.id,
+        {
+          name,
+          connector: connection.connector ?? name,
+          enabled: connection.enabled,
+          importIncoming: connection.importIncoming,
+          settings: connection.settings,
+          ...(merged ? { secrets: merged } : {}),
+        },
+        'tenant-file',
+      )
+      if (given) secrets.push(connectionSecretName(name))
     }
     await applyWebhooks(trx, context, file.id, resolved.webhooks)
     const have = new Set(await secretNames(trx, file.id))
@@ -248,10 +268,11 @@ async function reconcileOne(context: PipelineContext, file: TenantFile, env: Env
  * Brings the database in line with the tenant files.
  *
  * @param env where `{ "env": "VAR" }` references are looked up (usually `process.env`)
+ * @param registry the connectors this hub runs: a connection's settings and secrets are checked against its own
  * @returns one report per file; a failed file has `action: 'failed'` and its `error`, and changes nothing
  * @example
  * ```ts
- * const reports = await reconcileTenants(context, await loadTenantFiles('tenants'), process.env)
+ * const reports = await reconcileTenants(context, await loadTenantFiles('tenants'), process.env, registry)
  * for (const report of reports) if (report.error) logger.error(report, 'tenant file not applied')
  * ```
  */
@@ -259,11 +280,12 @@ export async function reconcileTenants(
   context: PipelineContext,
   files: readonly TenantFile[],
   env: Env,
+  registry: ConnectorRegistry,
 ): Promise<ReconcileReport[]> {
   const reports: ReconcileReport[] = []
   for (const file of files) {
     try {
-      reports.push(await reconcileOne(context, file, env))
+      reports.push(await reconcileOne(context, registry, file, env))
     } catch (error) {
       const message = error instanceof PipelineError ? error.message : `unexpected: ${(error as Error).message}`
       reports.push({

@@ -23,8 +23,20 @@ export const secretRefSchema = z
 /** A secret reference. */
 export type SecretRef = z.infer<typeof secretRefSchema>
 
-const connectorSchema = z.strictObject({
+const CONNECTOR_ID = /^[a-z][a-z0-9-]{1,40}$/
+
+/** A connection of a tenant file, under its name (the connector's id unless `connector` says otherwise). */
+const connectionSchema = z.strictObject({
+  connector: z
+    .string()
+    .regex(CONNECTOR_ID)
+    .optional()
+    .meta({ description: "The connector (default: this entry's name); name two entries to connect two accounts." }),
   enabled: z.boolean().default(true),
+  importIncoming: z
+    .boolean()
+    .default(false)
+    .meta({ description: 'Import purchase invoices from KSeF into the system as bills.' }),
   settings: z.record(z.string(), z.unknown()).default({}),
   secrets: z.record(z.string(), secretRefSchema).default({}),
 })
@@ -62,7 +74,10 @@ export const tenantFileSchema = z
     apiKey: secretRefSchema.optional().meta({
       description: 'An API key for the tenant to use (ksh_...), from a reference; issued by the CLI otherwise.',
     }),
-    connectors: z.record(z.string().regex(/^[a-z][a-z0-9-]{1,40}$/), connectorSchema).default({}),
+    connectors: z
+      .record(z.string().regex(CONNECTOR_ID), connectionSchema)
+      .default({})
+      .meta({ description: "The tenant's connections to its systems, by name (see docs/connectors.md)." }),
     webhooks: z
       .array(
         z.strictObject({
@@ -78,18 +93,3 @@ export const tenantFileSchema = z
 
 /** A parsed tenant file. */
 export type TenantFile = z.output<typeof tenantFileSchema> & { readonly path: string }
-
-/**
- * The published JSON Schema of tenant files (what `tenants/tenant.schema.json` holds).
- *
- * @example
- * ```ts
- * await writeFile('tenants/tenant.schema.json', JSON.stringify(tenantFileJsonSchema(), null, 2))
- * ```
- */
-export function tenantFileJsonSchema(): Record<string, unknown> {
-  return {
-    ...z.toJSONSchema(tenantFileSchema, { io: 'input', target: 'draft-2020-12' }),
-    $id: 'https://ksef-hub.dev/schemas/tenant.schema.json',
-  }
-}

@@ -29,13 +29,6 @@ export const tenantSettingsSchema = z.strictObject({
     .min(1)
     .max(24 * 7)
     .default(24),
-  /** Connectors enabled for this tenant, by connector id, with their (non-secret) settings. */
-  connectors: z
-    .record(
-      z.string().regex(/^[a-z][a-z0-9-]{1,40}$/),
-      z.strictObject({ enabled: z.boolean().default(true), config: z.record(z.string(), z.unknown()).default({}) }),
-    )
-    .default({}),
 })
 
 /** A tenant's settings with defaults applied. */

@@ -6,6 +6,7 @@
  * @module
  */
 export { type Backend, testBackends } from './backends.ts'
+export { type TestConnectorCalls, testConnector } from './connectors.ts'
 export { type ContextOptions, contextOn } from './context.ts'
 export { openTestContext, openTestDatabase, type TestContext, type TestDatabase } from './database.ts'
 export { type HeldIntakePool, heldIntakePool } from './held-intake.ts'

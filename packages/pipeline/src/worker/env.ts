@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { ConnectorDefinition } from '@ksef-hub/connector-sdk'
+import type { ConnectorRegistry } from '../connections/registry.ts'
 import type { PipelineContext } from '../context.ts'
 import type { CircuitBreaker } from '../ksef/breaker.ts'
 import type { KsefClientPool } from '../ksef/clients.ts'
@@ -50,8 +50,8 @@ export interface WorkerEnv {
   readonly pool: KsefClientPool
   readonly sessions: OnlineSessions
   readonly breaker: CircuitBreaker
-  /** Connector plugins by id (the `source` of the invoices they bring). */
-  readonly connectors: ReadonlyMap<string, ConnectorDefinition>
+  /** The connectors this hub runs, by id. */
+  readonly connectors: ConnectorRegistry
   readonly tuning: WorkerTuning
 }
 

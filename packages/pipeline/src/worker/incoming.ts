@@ -9,6 +9,7 @@ import { type Invoice, parseInvoiceXml } from '@ksef-hub/fa3'
 import { type InvoiceMetadata, nextIncrementalFrom } from '@ksef-hub/ksef-client'
 import { sql } from 'kysely'
 import type { Job } from 'pg-boss'
+import { queueImports } from '../connections/imports.ts'
 import { emitEvents } from '../events/events.ts'
 import { newRecordId } from '../invoices/keys.ts'
 import { QUEUES } from '../queue/queues.ts'
@@ -121,6 +122,12 @@ async function pullTenant(env: WorkerEnv, tenantId: string, options: { force?: b
           sellerNip: invoice.sellerNip,
         },
       })),
+    )
+    await queueImports(
+      trx,
+      env.context.boss,
+      tenantId,
+      fresh.map((invoice) => invoice.id),
     )
     const highWaterMark = next ? new Date(next) : from
     await trx

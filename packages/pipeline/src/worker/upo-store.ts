@@ -67,12 +67,24 @@ export async function storeUpo(
     })
     .onConflict((conflict) => conflict.column('invoice_id').doNothing())
     .execute()
-  const writeBack = invoice.source !== 'api' && env.connectors.has(invoice.source)
+  // Decided by the tenant's connections (the database), never by which plugins the storing worker has loaded: an
+  // invoice of an enabled connection gets its write-back job; the job's handler settles it `none` if the
+  // connector writes nothing back.
+  const connection =
+    invoice.source === 'api'
+      ? undefined
+      : await trx
+          .selectFrom('connections')
+          .select('id')
+          .where('tenant_id', '=', target.tenant_id)
+          .where('name', '=', invoice.source)
+          .where('enabled', '=', true)
+          .executeTakeFirst()
+  const writeBack = connection !== undefined
   await transition(trx, {
     invoiceIds: [target.id],
     from: ['accepted'],
     to: 'confirmed',
-    // Intake marks every connector's invoice `pending`; without that connector here nothing would ever settle it.
     patch: { confirmed_at: env.context.now(), writeback_state: writeBack ? 'pending' : 'none' },
     actor: 'worker',
     details: { ksefNumber: target.ksef_number, upoSha256: upo.sha256 },

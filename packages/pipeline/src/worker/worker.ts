@@ -5,8 +5,13 @@
  *
  * @module
  */
-import type { ConnectorDefinition } from '@ksef-hub/connector-sdk'
+import type { AnyConnector } from '@ksef-hub/connector-sdk'
 import type { Job } from 'pg-boss'
+import { importHandler } from '../connections/imports.ts'
+import { pullHandler } from '../connections/pull.ts'
+import { connectorRegistry } from '../connections/registry.ts'
+import { scheduleConnections } from '../connections/schedule.ts'
+import { writeBackHandler } from '../connections/writeback.ts'
 import type { PipelineContext } from '../context.ts'
 import { type BreakerOptions, CircuitBreaker } from '../ksef/breaker.ts'
 import { KsefClientPool } from '../ksef/clients.ts'
@@ -23,12 +28,13 @@ import { reconcileTenantHandler } from './reconcile-tenant.ts'
 import { fanOutHandler } from './submit/fan-out.ts'
 import { submitHandler } from './submit/submit.ts'
 import { upoHandler } from './upo.ts'
-import { writeBackHandler } from './writeback.ts'
 
 /** How a worker is set up. */
 export interface WorkerOptions {
-  /** Connector plugins whose invoices get KSeF's answer written back. */
-  readonly connectors?: readonly ConnectorDefinition[]
+  /** The connectors this hub runs (the registry of `plugins/` and configured packages). */
+  readonly connectors?: readonly AnyConnector[]
+  /** Time for one HTTP exchange with a source system (default 30 s). */
+  readonly connectorTimeoutMs?: number
   readonly tuning?: Partial<WorkerTuning>
   /** The client-side KSeF rate limiter: `official` limits (default) or `off`. */
   readonly rateLimits?: 'official' | 'off'
@@ -55,6 +61,7 @@ const SCHEDULES: readonly [string, string][] = [
   [QUEUES.stuck, '*/5 * * * *'],
   [QUEUES.incoming, '*/5 * * * *'],
   [QUEUES.reconcileTenant, '17 * * * *'],
+  [QUEUES.connectionsSchedule, '* * * * *'],
 ]
 
 /**
@@ -77,8 +84,12 @@ export async function startWorker(context: PipelineContext, options: WorkerOptio
     }),
     sessions: new OnlineSessions(context),
     breaker: new CircuitBreaker(context.db, options.breaker, context.now),
-    connectors: new Map((options.connectors ?? []).map((connector) => [connector.id, connector])),
+    connectors: connectorRegistry(options.connectors ?? []),
     tuning,
+  }
+  const host = {
+    registry: env.connectors,
+    ...(options.connectorTimeoutMs ? { timeoutMs: options.connectorTimeoutMs } : {}),
   }
   const polling = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 }
   // Per-invoice queues fetch in batches and keep fetching while batches come back full (see each-job.ts).
@@ -115,7 +126,13 @@ export async function startWorker(context: PipelineContext, options: WorkerOptio
     work(QUEUES.pollSession, perJob, eachJob(one(pollHandler(env)), 4)),
     work(QUEUES.upo, perJob, eachJob(one(upoHandler(env)), 8)),
     work(QUEUES.reconcileInvoice, perJob, eachJob(one(reconcileInvoiceHandler(env)), 4)),
-    work(QUEUES.writeBack, { ...perJob, includeMetadata: true }, eachJob(one(writeBackHandler(env)), 4)),
+    work(QUEUES.writeBack, { ...perJob, includeMetadata: true }, eachJob(one(writeBackHandler(context, host)), 4)),
+    // Pulls are long (pages of a source); a few at once, and one connection at a time (its lease).
+    work(QUEUES.connectionPull, { ...perJob, batchSize: 4 }, eachJob(pullHandler(context, host), 2)),
+    work(QUEUES.connectionImport, perJob, eachJob(importHandler(context, host), 4)),
+    work(QUEUES.connectionsSchedule, polling, async () => {
+      await scheduleConnections(context, env.connectors)
+    }),
     work(QUEUES.reconcileTenant, polling, reconcileTenantHandler(env)),
     work(QUEUES.incoming, polling, incomingHandler(env)),
     work(QUEUES.closeSessions, polling, closeSessionsHandler(env)),

@@ -24,7 +24,7 @@ import {
   reconcileTenants,
   requestBudgetOf,
 } from '@ksef-hub/pipeline'
-import { runWorker } from '@ksef-hub/worker'
+import { loadConnectors, runWorker } from '@ksef-hub/worker'
 import { type Command, EXIT } from '../../command.ts'
 import { type Io, println } from '../../io.ts'
 import { demoCredentials } from './demo-credentials.ts'
@@ -64,19 +64,21 @@ async function startHub(io: Io, config: HubConfig, running: Stoppable[]): Promis
     println(io.stdout, `KSeF simulator listening on ${sim.url} (admin ${sim.adminUrl})`)
   }
 
+  // The gateway, the worker and the tenant files all see the same connectors.
+  const connectors = await loadConnectors(config)
   const pipeline: OpenPipeline = await openPipeline(config, { logger })
   running.push({ name: 'pipeline', stop: () => pipeline.close() })
   if (pipeline.masterKey.generatedAt) {
     println(io.stderr, `Generated a master key in ${pipeline.masterKey.generatedAt}: keep it, it decrypts the secrets`)
   }
-  for (const report of await reconcileTenants(pipeline.context, files, tenantEnv)) {
+  for (const report of await reconcileTenants(pipeline.context, files, tenantEnv, connectors)) {
     if (report.error) println(io.stderr, `Tenant ${report.id} (${report.path}) not applied: ${report.error}`)
     else logger.info({ tenant: report.id, action: report.action, warnings: report.warnings }, 'tenant file applied')
   }
 
   const role = config.KSEF_HUB_ROLE
   if (role !== 'gateway') {
-    const worker = await runWorker(pipeline.context, config)
+    const worker = await runWorker(pipeline.context, config, connectors)
     // The worker stops before the pipeline closes: `running` is stopped in reverse order.
     running.push({ name: 'worker', stop: () => worker.stop() })
     println(
@@ -87,6 +89,7 @@ async function startHub(io: Io, config: HubConfig, running: Stoppable[]): Promis
   if (role !== 'worker') {
     const gateway = await startGateway({
       context: pipeline.context,
+      connectors,
       port: config.PORT,
       host: config.HOST,
       options: { rateLimit: requestBudgetOf(config) },

@@ -5,9 +5,10 @@
  * @module
  */
 import type { CommandGroup } from '../../command.ts'
+import { enableCommand } from '../connector/enable.ts'
 import { createCommand } from './create.ts'
 import { deleteCommand, disableCommand, enableTenantCommand } from './lifecycle.ts'
-import { credentialsCommand, enableConnectorCommand, listCommand, rotateKeyCommand } from './manage.ts'
+import { credentialsCommand, listCommand, rotateKeyCommand } from './manage.ts'
 import { applyCommand, rewrapSecretsCommand, schemaCommand, statusCommand } from './status.ts'
 
 /** `ksef-hub tenant ...` */
@@ -21,7 +22,7 @@ export const tenantCommands: CommandGroup = {
     enable: enableTenantCommand,
     delete: deleteCommand,
     credentials: credentialsCommand,
-    'enable-connector': enableConnectorCommand,
+    'enable-connector': enableCommand('tenant enable-connector'),
     status: statusCommand,
     schema: schemaCommand,
     apply: applyCommand,

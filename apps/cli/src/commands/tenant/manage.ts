@@ -1,5 +1,5 @@
 /**
- * `ksef-hub tenant list | rotate-key | credentials | enable-connector`: managing existing tenants.
+ * `ksef-hub tenant list | rotate-key | credentials`: managing existing tenants (`enable-connector` is `connector enable`).
  *
  * @module
  */
@@ -8,7 +8,6 @@ import { resolve } from 'node:path'
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util'
 import {
   checkKsefCertificate,
-  enableConnector,
   getTenant,
   ksefCredentialsKind,
   listTenants,
@@ -139,72 +138,6 @@ export const credentialsCommand: Command = {
       }
       const kind = token ? 'token' : 'certificate'
       output(io, values.json as boolean, { id, credentials: kind }, [`KSeF ${kind} of ${id} stored encrypted`])
-      return EXIT.ok
-    })
-  },
-}
-
-const CONNECTOR_USAGE = [
-  'tenant enable-connector ID CONNECTOR [--setting KEY=JSON]... [--secret NAME=ENV_VAR]... [--disable] [--json]',
-  '  --setting KEY=VALUE   a connector setting (VALUE parsed as JSON when it parses, else a string)',
-  '  --secret NAME=VAR     a connector secret, read from environment variable VAR (never from the command line)',
-].join('\n')
-
-function pairs(list: string[] | undefined, option: string): [string, string][] {
-  return (list ?? []).map((item) => {
-    const at = item.indexOf('=')
-    if (at < 1) throw new Error(`${option} must be NAME=VALUE, not ${item}`)
-    return [item.slice(0, at), item.slice(at + 1)]
-  })
-}
-
-/** `tenant enable-connector` */
-export const enableConnectorCommand: Command = {
-  summary: 'enable (or disable) a connector for a tenant, with settings and secrets',
-  usage: CONNECTOR_USAGE,
-  async run(args, io) {
-    let parsed: ReturnType<typeof parse>
-    let settings: Record<string, unknown>
-    let secrets: Record<string, string>
-    try {
-      parsed = parse(args, {
-        setting: { type: 'string', multiple: true },
-        secret: { type: 'string', multiple: true },
-        disable: { type: 'boolean' },
-      })
-      settings = Object.fromEntries(
-        pairs(parsed.values.setting as string[] | undefined, '--setting').map(([key, value]) => {
-          try {
-            return [key, JSON.parse(value)]
-          } catch {
-            return [key, value]
-          }
-        }),
-      )
-      secrets = Object.fromEntries(
-        pairs(parsed.values.secret as string[] | undefined, '--secret').map(([name, variable]) => {
-          const value = io.env[variable]
-          if (!value) throw new Error(`environment variable ${variable} (for --secret ${name}) is not set`)
-          return [name, value]
-        }),
-      )
-    } catch (error) {
-      return usageError(io, 'tenant enable-connector', (error as Error).message, CONNECTOR_USAGE)
-    }
-    const [id, connector] = parsed.positionals
-    if (!id || !connector)
-      return usageError(io, 'tenant enable-connector', 'give the tenant id and the connector', CONNECTOR_USAGE)
-    return withHub(io, 'tenant enable-connector', async ({ database, keys }) => {
-      await getTenant(database.db, id)
-      const result = await enableConnector(database.db, keys, id, connector, {
-        enabled: !parsed.values.disable,
-        settings,
-        secrets,
-      })
-      output(io, parsed.values.json as boolean, { id, ...result, secrets: Object.keys(secrets) }, [
-        `connector ${connector} ${result.enabled ? 'enabled' : 'disabled'} for ${id}` +
-          (Object.keys(secrets).length ? ` (secrets stored encrypted: ${Object.keys(secrets).join(', ')})` : ''),
-      ])
       return EXIT.ok
     })
   },

@@ -6,12 +6,11 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import {
-  accountantStatus,
   getTenant,
-  type InvoiceState,
+  invoiceCounts,
   ksefCredentialsKind,
   listApiKeys,
-  listConnectors,
+  listConnections,
   listSubscriptions,
   loadConfig,
   loadTenantFiles,
@@ -23,13 +22,14 @@ import {
 } from '@ksef-hub/pipeline'
 import { type Command, EXIT } from '../../command.ts'
 import { println } from '../../io.ts'
+import { registryOf } from '../connector/hub.ts'
 import { output, usageError, withHub } from './hub.ts'
 
 const STATUS_USAGE = 'tenant status ID [--json]'
 
 /** `tenant status` */
 export const statusCommand: Command = {
-  summary: 'show a tenant: environment, credentials kind, keys, connectors, invoices by status',
+  summary: 'show a tenant: environment, credentials kind, keys, connections, invoices by status',
   usage: STATUS_USAGE,
   async run(args, io) {
     let parsed: ReturnType<typeof parseArgs<{ options: { json: { type: 'boolean' } }; allowPositionals: true }>>
@@ -43,19 +43,7 @@ export const statusCommand: Command = {
     return withHub(io, 'tenant status', async ({ database }) => {
       const db = database.db
       const tenant = await getTenant(db, id)
-      const counts = await db
-        .selectFrom('invoices')
-        .select(['state', (eb) => eb.fn.countAll<string>().as('count')])
-        .where('tenant_id', '=', id)
-        .groupBy('state')
-        .execute()
-      const invoices: Record<string, number> = { sent: 0, awaiting_confirmation: 0, confirmed: 0, rejected: 0 }
-      const states: Record<string, number> = {}
-      for (const row of counts) {
-        states[row.state] = Number(row.count)
-        const status = accountantStatus(row.state as InvoiceState)
-        invoices[status] = (invoices[status] ?? 0) + Number(row.count)
-      }
+      const { invoices, states } = await invoiceCounts(db, id)
       const keys = (await listApiKeys(db, id)).filter((key) => !key.revokedAt || key.revokedAt > new Date())
       const status = {
         id: tenant.id,
@@ -67,7 +55,12 @@ export const statusCommand: Command = {
         settings: tenant.settings,
         credentials: await ksefCredentialsKind(db, id),
         apiKeys: keys.map((key) => key.id),
-        connectors: await listConnectors(db, id),
+        connectors: (await listConnections(db, id)).map((connection) => ({
+          name: connection.name,
+          connector: connection.connector,
+          enabled: connection.enabled,
+          status: connection.status,
+        })),
         webhooks: (await listSubscriptions(db, id)).filter((hook) => hook.enabled).length,
         invoices,
         states,
@@ -75,7 +68,7 @@ export const statusCommand: Command = {
       output(io, parsed.values.json, status, [
         `${tenant.id}  ${tenant.name}  NIP ${tenant.nip}  ${tenant.environment.toUpperCase()}${tenant.ksefBaseUrl ? ` at ${tenant.ksefBaseUrl}` : ''}`,
         `credentials: ${status.credentials}   API keys: ${status.apiKeys.join(', ') || 'none'}`,
-        `connectors: ${status.connectors.map((c) => `${c.connector}${c.enabled ? '' : ' (disabled)'}`).join(', ') || 'none'}   webhooks: ${status.webhooks}`,
+        `connections: ${status.connectors.map((c) => `${c.name}${c.name === c.connector ? '' : ` (${c.connector})`}${c.enabled ? '' : ' disabled'}${c.status === 'needs_reauth' ? ' NEEDS RE-AUTHORIZATION' : ''}`).join(', ') || 'none'}   webhooks: ${status.webhooks}`,
         `invoices: ${Object.entries(invoices)
           .map(([word, count]) => `${word} ${count}`)
           .join(', ')}`,
@@ -90,7 +83,7 @@ export const schemaCommand: Command = {
   summary: 'print the JSON Schema of tenant files',
   usage: 'tenant schema > tenants/tenant.schema.json',
   async run(_args, io) {
-    println(io.stdout, JSON.stringify(tenantFileJsonSchema(), null, 2))
+    println(io.stdout, JSON.stringify(tenantFileJsonSchema([...(await registryOf(io)).values()]), null, 2))
     return EXIT.ok
   },
 }
@@ -109,12 +102,13 @@ export const applyCommand: Command = {
       return usageError(io, 'tenant apply', (error as Error).message, APPLY_USAGE)
     }
     const dir = resolve(io.cwd, values.dir ?? loadConfig(io.env).KSEF_HUB_TENANTS_DIR)
+    const registry = await registryOf(io)
     return withHub(io, 'tenant apply', async ({ database, keys }) => {
       const files = await loadTenantFiles(dir)
       const boss = await startBoss(database, { supervise: false, schedule: false })
       try {
         const context = { db: database.db, boss, keys, now: () => new Date(), logger: silentLogger }
-        const reports = await reconcileTenants(context, files, io.env)
+        const reports = await reconcileTenants(context, files, io.env, registry)
         output(
           io,
           values.json,

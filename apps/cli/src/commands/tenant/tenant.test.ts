@@ -15,7 +15,12 @@ describe('ksef-hub tenant (PostgreSQL via DATABASE_URL)', () => {
   beforeAll(async () => {
     database = await freshDatabase('cli')
     dir = await mkdtemp(join(tmpdir(), 'cli-tenant-'))
-    env = { DATABASE_URL: database.url, KSEF_HUB_MASTER_KEY: generateMasterKey() }
+    env = {
+      DATABASE_URL: database.url,
+      KSEF_HUB_MASTER_KEY: generateMasterKey(),
+      // A plugin from outside the checkout, as an operator would name one.
+      KSEF_HUB_CONNECTORS: join(import.meta.dirname, '..', '..', 'testing', 'test-connector.ts'),
+    }
   })
   afterAll(async () => {
     await database.drop()
@@ -103,7 +108,7 @@ describe('ksef-hub tenant (PostgreSQL via DATABASE_URL)', () => {
         'acme-sp-z-o-o',
         'hubspot',
         '--setting',
-        'portal=42',
+        'pipeline=sales',
         '--secret',
         'accessToken=HUBSPOT_TOKEN',
         '--json',
@@ -111,9 +116,10 @@ describe('ksef-hub tenant (PostgreSQL via DATABASE_URL)', () => {
       { HUBSPOT_TOKEN: 'hs-secret' },
     )
     expect(JSON.parse(connector.out)).toMatchObject({
+      name: 'hubspot',
       connector: 'hubspot',
       enabled: true,
-      settings: { portal: 42 },
+      settings: { pipeline: 'sales' },
       secrets: ['accessToken'],
     })
     expect(connector.out).not.toContain('hs-secret')
@@ -122,7 +128,7 @@ describe('ksef-hub tenant (PostgreSQL via DATABASE_URL)', () => {
       id: 'acme-sp-z-o-o',
       environment: 'test',
       credentials: 'certificate',
-      connectors: [{ connector: 'hubspot', enabled: true }],
+      connectors: [{ name: 'hubspot', connector: 'hubspot', enabled: true, status: 'active' }],
       invoices: { sent: 0, awaiting_confirmation: 0, confirmed: 0, rejected: 0 },
     })
     expect(status.apiKeys).toEqual([rotated.apiKey.slice(0, 16)])

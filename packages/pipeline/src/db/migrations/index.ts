@@ -8,6 +8,7 @@ import { gateway } from './0002-gateway.ts'
 import { modelAsJson } from './0003-model-as-json.ts'
 import { lz4Documents } from './0004-lz4-documents.ts'
 import { requestBudgets } from './0005-request-budgets.ts'
+import { connections } from './0006-connections.ts'
 import { tenantDeletion } from './0007-tenant-deletion.ts'
 import type { Migration } from './migration.ts'
 
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   modelAsJson,
   lz4Documents,
   requestBudgets,
+  connections,
   tenantDeletion,
 ]
 

@@ -1,0 +1,49 @@
+/**
+ * `ksef-hub connector registry`: regenerates the registry of the plugins under plugins/ and the tenant-file
+ * schema that follows from their settings and secrets (run after adding or changing a plugin).
+ *
+ * @module
+ */
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { tenantFileJsonSchema } from '@ksef-hub/pipeline'
+import { writeRegistry } from '@ksef-hub/worker'
+import { type Command, EXIT } from '../../command.ts'
+import { println } from '../../io.ts'
+import { output, usageError } from '../tenant/hub.ts'
+import { registryOf } from './hub.ts'
+
+const USAGE = 'connector registry [--json]   (run at the root of the checkout)'
+
+/** `connector registry` */
+export const registryCommand: Command = {
+  summary: 'regenerate the plugin registry and tenants/tenant.schema.json from plugins/',
+  usage: USAGE,
+  async run(args, io) {
+    let json: boolean | undefined
+    try {
+      json = parseArgs({ args, options: { json: { type: 'boolean' } } }).values.json
+    } catch (error) {
+      return usageError(io, 'connector registry', (error as Error).message, USAGE)
+    }
+    const { plugins, installNeeded } = await writeRegistry(io.cwd)
+    if (installNeeded) {
+      println(io.stderr, "a plugin was added to the worker's dependencies: run `pnpm install`, then this command again")
+      return EXIT.failed
+    }
+    // The schema from what actually loads: a plugin that does not load fails here, not at the hub's start.
+    const registry = await registryOf(io)
+    const schema = tenantFileJsonSchema([...registry.values()])
+    await writeFile(join(io.cwd, 'tenants', 'tenant.schema.json'), `${JSON.stringify(schema, null, 2)}\n`)
+    output(
+      io,
+      json,
+      plugins.map((plugin) => plugin.folder),
+      [
+        `registry: ${plugins.map((plugin) => plugin.folder).join(', ') || 'no plugins'}; tenants/tenant.schema.json written`,
+      ],
+    )
+    return EXIT.ok
+  },
+}

@@ -1,0 +1,198 @@
+/**
+ * Pulling a connection: pages of changed documents behind the connector's cursor. The cursor is saved only after
+ * every document of its page is stored, so a crash reads the page again and skips nothing; the source's ids make the
+ * second reading harmless. One pull per connection at a time (a lease on its row, renewed page by page); a request
+ * that arrives during a pull makes that pull run once more instead of starting a second one.
+ *
+ * @module
+ */
+import type { AnyConnector } from '@ksef-hub/connector-sdk'
+import { sql } from 'kysely'
+import type { Job } from 'pg-boss'
+import type { PipelineContext } from '../context.ts'
+import { QUEUES } from '../queue/queues.ts'
+import { type ConnectionRecord, toConnectionRecord } from './connections.ts'
+import { remapWaiting, takeDocuments } from './documents.ts'
+import { recordConnectionError, settleFailure } from './health.ts'
+import { type HostOptions, hostConnection } from './host.ts'
+
+/** A pull job. */
+export interface PullJob {
+  readonly tenantId: string
+  readonly connectionId: string
+  /** Why it was asked for: `schedule`, `webhook`, `api`, `remap` (only waiting documents), `continue`. */
+  readonly reason: 'schedule' | 'webhook' | 'api' | 'remap' | 'continue'
+  /** How many times a rate limit deferred this pull in a row (bounded). */
+  readonly deferrals?: number
+}
+
+/** A pull holds its connection this long past its last page (a page must take less). */
+const LEASE_SECONDS = 120
+/** A pull job stops after this long and leaves the rest to a continuation, so one connection cannot hog a worker. */
+const BUDGET_MS = 60_000
+const MAX_DEFERRALS = 50
+/** Rounds a pull runs again for requests that arrived while it ran. */
+const MAX_ROUNDS = 3
+
+/**
+ * Asks for a pull of a connection: at most one waits per connection (more requests while one waits are one).
+ *
+ * @example
+ * ```ts
+ * await requestPull(context, { tenantId: 'acme', connectionId, reason: 'webhook' })
+ * ```
+ */
+export async function requestPull(context: PipelineContext, job: PullJob, startAfterMs = 0): Promise<void> {
+  await context.db
+    .updateTable('connections')
+    .set({ pull_requested_at: sql<Date>`now()` })
+    .where('id', '=', job.connectionId)
+    .execute()
+  await context.boss.send(QUEUES.connectionPull, job, {
+    singletonKey: job.connectionId,
+    group: { id: job.tenantId },
+    ...(startAfterMs > 0 ? { startAfter: new Date(Date.now() + startAfterMs) } : {}),
+  })
+}
+
+async function takeLease(context: PipelineContext, connectionId: string, owner: string) {
+  return context.db
+    .updateTable('connections')
+    .set({
+      pull_lease_owner: owner,
+      pull_lease_until: sql<Date>`now() + make_interval(secs => ${LEASE_SECONDS})`,
+      last_pull_started_at: sql<Date>`now()`,
+    })
+    .where('id', '=', connectionId)
+    .where((where) =>
+      where.or([
+        where('pull_lease_until', 'is', null),
+        where('pull_lease_until', '<', sql<Date>`now()`),
+        // The same job again (pg-boss retries keep the id): its own lease from before a crash.
+        where('pull_lease_owner', '=', owner),
+      ]),
+    )
+    .returning(sql<Date>`now()`.as('started'))
+    .executeTakeFirst()
+}
+
+/** Saves the page's cursor and renews the lease, if this pull still holds it. */
+async function checkpoint(context: PipelineContext, connectionId: string, owner: string, cursor: unknown) {
+  const saved = await context.db
+    .updateTable('connections')
+    .set({
+      cursor: JSON.stringify(cursor ?? null),
+      cursor_at: sql<Date>`now()`,
+      pull_lease_until: sql<Date>`now() + make_interval(secs => ${LEASE_SECONDS})`,
+    })
+    .where('id', '=', connectionId)
+    .where('pull_lease_owner', '=', owner)
+    .executeTakeFirst()
+  return Number(saved.numUpdatedRows) === 1
+}
+
+async function releaseLease(context: PipelineContext, connectionId: string, owner: string, finished: boolean) {
+  await context.db
+    .updateTable('connections')
+    .set({
+      pull_lease_owner: null,
+      pull_lease_until: null,
+      ...(finished ? { last_pull_finished_at: sql<Date>`now()` } : {}),
+    })
+    .where('id', '=', connectionId)
+    .where('pull_lease_owner', '=', owner)
+    .execute()
+}
+
+/** Pages until the source has no more, the budget is spent, or the lease is lost; `true` when it got to the end. */
+async function pullPages(
+  context: PipelineContext,
+  connector: AnyConnector,
+  connection: ConnectionRecord,
+  options: HostOptions,
+  job: Job<PullJob>,
+  started: number,
+): Promise<boolean> {
+  const pull = connector.pull
+  const work = await hostConnection(context, options, connector, connection, job.signal)
+  await remapWaiting(context, connector, work, connection, 200)
+  if (!pull || job.data.reason === 'remap') return true
+  const row = await context.db
+    .selectFrom('connections')
+    .select('cursor')
+    .where('id', '=', connection.id)
+    .executeTakeFirst()
+  const stored = pull.cursor.safeParse(row?.cursor ?? undefined)
+  if (!stored.success && row?.cursor !== null && row?.cursor !== undefined) {
+    context.logger.warn(
+      { connection: connection.name },
+      'the stored cursor does not fit the connector: pulling from the start',
+    )
+  }
+  let cursor: unknown = stored.success ? stored.data : undefined
+  for (;;) {
+    const page = await pull.page(work, cursor)
+    const counts = await takeDocuments(context, connector, work, connection, page.documents)
+    if (!(await checkpoint(context, connection.id, job.id, page.cursor))) return false
+    cursor = page.cursor
+    context.logger.debug({ connection: connection.name, ...counts }, 'pulled a page')
+    if (!page.more) return true
+    if (Date.now() - started > BUDGET_MS) {
+      await requestPull(context, { tenantId: connection.tenantId, connectionId: connection.id, reason: 'continue' })
+      return false
+    }
+  }
+}
+
+/**
+ * The handler of the pull queue.
+ *
+ * @example
+ * ```ts
+ * await boss.work(QUEUES.connectionPull, { includeMetadata: true }, eachJob(pullHandler(context, options), 2))
+ * ```
+ */
+export function pullHandler(context: PipelineContext, options: HostOptions): (job: Job<PullJob>) => Promise<void> {
+  return async (job) => {
+    const row = await context.db
+      .selectFrom('connections')
+      .selectAll()
+      .where('id', '=', job.data.connectionId)
+      .executeTakeFirst()
+    if (!row?.enabled || row.status !== 'active') return
+    const connection = toConnectionRecord(row)
+    const connector = options.registry.get(connection.connector)
+    if (!connector?.map) return
+    const lease = await takeLease(context, connection.id, job.id)
+    // Another pull holds the connection: it runs again for this request (pull_requested_at is after its start).
+    if (!lease) return
+    let since = new Date(lease.started)
+    const started = Date.now()
+    let finished = false
+    try {
+      for (let round = 0; round < MAX_ROUNDS; round++) {
+        if (!(await pullPages(context, connector, connection, options, job, started))) return
+        const latest = await context.db
+          .selectFrom('connections')
+          .select(['pull_requested_at', sql<Date>`now()`.as('now')])
+          .where('id', '=', connection.id)
+          .executeTakeFirstOrThrow()
+        finished = true
+        if (!latest.pull_requested_at || new Date(latest.pull_requested_at) <= since) break
+        since = new Date(latest.now)
+      }
+      await recordConnectionError(context, connection.id, undefined)
+    } catch (error) {
+      const action = await settleFailure(context, connection, error)
+      if (action.kind === 'retry') throw error
+      if (action.kind === 'defer') {
+        const deferrals = (job.data.deferrals ?? 0) + 1
+        if (deferrals > MAX_DEFERRALS) throw error
+        await releaseLease(context, connection.id, job.id, false)
+        await requestPull(context, { ...job.data, deferrals }, action.afterMs)
+      }
+    } finally {
+      await releaseLease(context, connection.id, job.id, finished)
+    }
+  }
+}
