@@ -42,6 +42,11 @@ export interface ConnectorErrorOptions {
  * throw new ConnectorError('rate_limit', 'Xero: minute limit reached', { retryAfterMs: 30_000, status: 429 })
  * ```
  */
+// A brand that survives two copies of this package (a plugin installed with its own SDK): `instanceof` would not.
+const CONNECTOR_ERROR = Symbol.for('ksef-hub.ConnectorError')
+const MAPPING_ERROR = Symbol.for('ksef-hub.MappingError')
+const NOT_READY_ERROR = Symbol.for('ksef-hub.NotReadyError')
+
 export class ConnectorError extends Error {
   readonly kind: ConnectorErrorKind
   readonly retryAfterMs: number | undefined
@@ -50,6 +55,7 @@ export class ConnectorError extends Error {
   constructor(kind: ConnectorErrorKind, message: string, options: ConnectorErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'ConnectorError'
+    Object.defineProperty(this, CONNECTOR_ERROR, { value: true })
     this.kind = kind
     this.retryAfterMs = options.retryAfterMs
     this.status = options.status
@@ -69,6 +75,8 @@ export type MappingErrorCode =
   | 'BUYER_NIP_INVALID'
   /** A line's tax code is not in the connection's tax table. */
   | 'TAX_CODE_UNMAPPED'
+  /** A VAT-exempt line without the exemption's legal basis (FA(3) P_19A/B/C). */
+  | 'EXEMPTION_BASIS_MISSING'
   /** A kind of document the hub cannot send to KSeF. */
   | 'DOCUMENT_TYPE_UNSUPPORTED'
   /** A correction names an invoice the hub cannot identify. */
@@ -106,6 +114,7 @@ export class MappingError extends ConnectorError {
   ) {
     super('mapping', message)
     this.name = 'MappingError'
+    Object.defineProperty(this, MAPPING_ERROR, { value: true })
     this.code = code
     this.field = field
     this.fix = options.fix
@@ -127,6 +136,7 @@ export class NotReadyError extends ConnectorError {
   constructor(message: string, retryAfterMs: number) {
     super('transient', message, { retryAfterMs })
     this.name = 'NotReadyError'
+    Object.defineProperty(this, NOT_READY_ERROR, { value: true })
   }
 }
 
@@ -139,7 +149,7 @@ export class NotReadyError extends ConnectorError {
  * ```
  */
 export function isConnectorError(error: unknown): error is ConnectorError {
-  return error instanceof ConnectorError
+  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[CONNECTOR_ERROR] === true
 }
 
 /**
@@ -151,5 +161,17 @@ export function isConnectorError(error: unknown): error is ConnectorError {
  * ```
  */
 export function isMappingError(error: unknown): error is MappingError {
-  return error instanceof MappingError
+  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[MAPPING_ERROR] === true
+}
+
+/**
+ * Whether an error is a {@link NotReadyError}.
+ *
+ * @example
+ * ```ts
+ * if (isNotReadyError(error)) keepWaiting(error.retryAfterMs)
+ * ```
+ */
+export function isNotReadyError(error: unknown): error is NotReadyError {
+  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[NOT_READY_ERROR] === true
 }

@@ -63,6 +63,7 @@ export {
   type ConnectorErrorOptions,
   isConnectorError,
   isMappingError,
+  isNotReadyError,
   MappingError,
   type MappingErrorCode,
   NotReadyError,
@@ -71,15 +72,18 @@ export { errorOfStatus, kindOfStatus, MAX_RETRY_AFTER_MS, retryAfterMs } from '.
 export { createHttpClient, type HttpClientOptions } from './http/client.ts'
 export { createLimiter, type Limiter } from './http/limiter.ts'
 export { buyerNipOf, normalizeNip } from './mapping/nip.ts'
+export { type ComposeContext, composeInvoice } from './mapping/sales-document.ts'
 export {
-  type ComposeContext,
+  type BuyerIdentity,
   type CorrectedDocument,
-  composeInvoice,
+  type Exemption,
+  exemptionSchema,
   type SalesAddress,
   type SalesDocument,
   type SalesLine,
-} from './mapping/sales-document.ts'
-export { type TaxCodeTable, taxCodeTable, vatRateOf } from './mapping/tax-codes.ts'
+  salesDocumentSchema,
+} from './mapping/sales-document-schema.ts'
+export { type TaxCodeEntry, type TaxCodeTable, taxCodeEntry, taxCodeTable, vatRateOf } from './mapping/tax-codes.ts'
 export { type ConnectorHost, createConnectorContext } from './runtime/context.ts'
 export { checkConnection, describeProblems, problemsOf, type SchemaProblem } from './runtime/schemas.ts'
 export { type ReplayGuard, receiveWebhook, type WebhookReception } from './webhooks/receive.ts'

@@ -10,6 +10,7 @@
  * @module
  */
 
+export { createdAtOf, withDefaultHeader } from './compose/header.ts'
 export { type TotalsOptions, totalsFromLines } from './compose/totals.ts'
 export { type DuplicateKey, duplicateKey } from './duplicate-key.ts'
 export { Fa3Error, type Fa3ErrorCode, type Fa3Issue, formatIssue } from './errors.ts'

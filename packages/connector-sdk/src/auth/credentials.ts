@@ -9,7 +9,7 @@
 import type { AuthDeclaration, Credentials } from '../contract/auth.ts'
 import type { ConnectorLogger } from '../contract/context.ts'
 import type { HttpClient } from '../contract/http.ts'
-import { ConnectorError } from '../errors.ts'
+import { ConnectorError, isConnectorError } from '../errors.ts'
 
 /** Where a connection's secrets live: the hub's encrypted store, or the conformance kit's memory. */
 export interface CredentialStore<Secrets> {
@@ -70,6 +70,7 @@ export function createCredentials<Settings, Secrets>(
     return secrets
   }
   return {
+    renewable: auth?.kind === 'oauth2',
     async current() {
       const stored = await store.read()
       if (fresh(stored)) return remember(stored)
@@ -108,7 +109,8 @@ export async function withFreshCredentials<Secrets, T>(
   try {
     return await call(used)
   } catch (error) {
-    if (!(error instanceof ConnectorError) || error.kind !== 'auth') throw error
+    // Static secrets refused are refused: the system's own answer is the error worth keeping.
+    if (!isConnectorError(error) || error.kind !== 'auth' || !credentials.renewable) throw error
     // Another call renewed them since this one read them (its 401 came first): the renewed secrets are this call's
     // second chance. Renewing again would spend the refresh token that renewal had just rotated in.
     const latest = await credentials.current()

@@ -42,6 +42,8 @@ export type AuthDeclaration<Settings, Secrets> = StaticAuth | OAuth2Auth<Setting
 
 /** A connection's secrets, renewed when needed. */
 export interface Credentials<Secrets> {
+  /** Whether the secrets can be renewed (OAuth 2); static secrets refused once are refused. */
+  readonly renewable: boolean
   /** The secrets with a valid access token (renewed first when it expires within a minute). */
   current(): Promise<Secrets>
   /**

@@ -37,12 +37,15 @@ export interface ConnectionLimits {
   readonly concurrent?: number
 }
 
+// A method's type, so a connector of any settings type still fits the registry's AnyConnector (methods are bivariant).
+type EveryMinutes<Settings> = { minutes(settings: Settings): number }['minutes']
+
 /** Pulling changed documents, page by page, behind a cursor the connector defines. */
 export interface PullCapability<Settings, Secrets, Cursor> {
   /** The cursor's schema: the hub stores the cursor as JSON and checks it with this before handing it back. */
   readonly cursor: z.ZodType<Cursor>
-  /** How often the hub pulls on its own (default 5 minutes); webhooks trigger pulls in between. */
-  readonly everyMinutes?: number
+  /** How often the hub pulls on its own (default 5 minutes), fixed or from the settings; webhooks pull in between. */
+  readonly everyMinutes?: number | EveryMinutes<Settings>
   /** One page of documents changed since `cursor` (`undefined`: the first pull ever). */
   page(context: ConnectorContext<Settings, Secrets>, cursor: Cursor | undefined): Promise<PullPage<Cursor>>
 }

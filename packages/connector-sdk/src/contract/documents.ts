@@ -52,8 +52,11 @@ export interface WriteBackResult {
 
 /** How a write-back went. */
 export interface WriteBackOutcome {
-  /** Where the KSeF number went: a field, a note, an attachment; `already` when it was there before. */
-  readonly method: 'field' | 'note' | 'attachment' | 'already'
+  /**
+   * Where the KSeF number went: a field, a note, an attachment, a webhook to the system; `already` when it was there
+   * before; `none` when this connection writes nothing back (its settings say so).
+   */
+  readonly method: 'field' | 'note' | 'attachment' | 'webhook' | 'already' | 'none'
 }
 
 /** A purchase invoice received from KSeF (the tenant is the buyer), to import as a bill. */

@@ -5,7 +5,7 @@
  * @module
  */
 import type { HttpClient, HttpRequest, HttpResponse } from '../contract/http.ts'
-import { ConnectorError } from '../errors.ts'
+import { ConnectorError, isConnectorError } from '../errors.ts'
 import { errorOfStatus } from './classify.ts'
 import { createLimiter, type Limiter } from './limiter.ts'
 
@@ -205,7 +205,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         }
         throw failure
       } catch (error) {
-        if (error instanceof ConnectorError) throw error
+        if (isConnectorError(error)) throw error
         if (options.signal?.aborted) throw error
         const timedOut = (error as Error)?.name === 'TimeoutError'
         const code = causeCode(error)

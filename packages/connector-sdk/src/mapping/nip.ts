@@ -37,7 +37,7 @@ export function normalizeNip(value: string | null | undefined): string | undefin
  * buyerNipOf([['customer.taxRegistrationNumber', customer.taxRegistrationNumber]], `customer ${customer.number}`)
  * ```
  */
-export function buyerNipOf(candidates: readonly [string, string | null | undefined][], who: string): string {
+export function buyerNipOf(candidates: readonly (readonly [string, (string | null)?])[], who: string): string {
   for (const [field, value] of candidates) {
     const nip = normalizeNip(value)
     if (nip === undefined) continue

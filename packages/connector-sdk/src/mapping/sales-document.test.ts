@@ -9,8 +9,9 @@ import {
 import { randomNip } from '@ksef-hub/fa3/testing'
 import { describe, expect, it } from 'vitest'
 import type { SentInvoice } from '../contract/context.ts'
-import { ConnectorError, MappingError } from '../errors.ts'
-import { type ComposeContext, composeInvoice, type SalesDocument } from './sales-document.ts'
+import { ConnectorError, MappingError, NotReadyError } from '../errors.ts'
+import { type ComposeContext, composeInvoice } from './sales-document.ts'
+import type { SalesDocument } from './sales-document-schema.ts'
 
 const TODAY = warsawDay(new Date())
 const dayOffset = (days: number) =>
@@ -147,25 +148,35 @@ describe('composeInvoice', () => {
     expect(error.message).toContain('FV/2026/0')
   })
 
-  it("uses the source's number and date for an invoice the hub never sent: issued outside KSeF", async () => {
-    const rejected = { state: 'rejected', ksefNumber: null } as SentInvoice
-    for (const sent of [{}, { 'r-old': rejected }] as Record<string, SentInvoice>[]) {
-      const correction: SalesDocument = {
-        ...base,
-        kind: 'correction',
-        lines: [{ name: 'Rabat', quantity: '1', unitPrice: '-10.00', taxCode: 'VAT23' }],
-        correction: { original: { ref: 'r-old', number: 'FV/2025/77', issueDate: dayOffset(-40) } },
-      }
-      const report = validated(await composeInvoice(correction, contextWith(sent)))
-      expect(report.invoice?.details.correction?.correctedInvoices).toEqual([
-        { number: 'FV/2025/77', issueDate: dayOffset(-40) },
-      ])
-      expect(new TextDecoder().decode(report.bytes)).toContain('<NrKSeFN>1</NrKSeFN>')
+  it('names an original issued outside KSeF (NrKSeFN) only when the source says so, never by guessing', async () => {
+    const correction: SalesDocument = {
+      ...base,
+      kind: 'correction',
+      lines: [{ name: 'Rabat', quantity: '1', unitPrice: '-10.00', taxCode: 'VAT23' }],
+      correction: { original: { ref: 'r-old', number: 'FV/2025/77', issueDate: dayOffset(-40), outsideKsef: true } },
     }
+    const report = validated(await composeInvoice(correction, contextWith()))
+    expect(report.invoice?.details.correction?.correctedInvoices).toEqual([{ number: 'FV/2025/77', issueDate: dayOffset(-40) }])
+    expect(new TextDecoder().decode(report.bytes)).toContain('<NrKSeFN>1</NrKSeFN>')
+    // The same original, not marked: the hub has not sent it yet, so the correction waits for it.
+    const unmarked = { ...correction, correction: { original: { ref: 'r-old', number: 'FV/2025/77', issueDate: dayOffset(-40) } } }
+    expect(await rejection(composeInvoice(unmarked, contextWith()))).toBeInstanceOf(NotReadyError)
+    // Its KSeF number, when it reached KSeF some other way.
+    const ksefNumber = formatKsefNumber(TENANT.nip, dayOffset(-40), '0100A1B2C3D4')
+    const elsewhere = { ...correction, correction: { original: { number: 'FV/2025/77', issueDate: dayOffset(-40), ksefNumber } } }
+    expect((await composeInvoice(elsewhere, contextWith())).details.correction?.correctedInvoices).toEqual([
+      { number: 'FV/2025/77', issueDate: dayOffset(-40), ksefNumber },
+    ])
   })
 
-  it('stops a correction whose original it cannot identify', async () => {
-    for (const original of [undefined, { ref: 'unknown' }]) {
+  it('stops a correction whose original KSeF rejected, or that names no original it can identify', async () => {
+    const rejected = { state: 'rejected', number: 'FV/9', ksefNumber: null } as unknown as SentInvoice
+    const ofRejected: SalesDocument = { ...base, kind: 'correction', correction: { original: { ref: 'r-9' } } }
+    expect(await rejection(composeInvoice(ofRejected, contextWith({ 'r-9': rejected })))).toMatchObject({
+      code: 'ORIGINAL_NOT_FOUND',
+      message: expect.stringMatching(/KSeF rejected/),
+    })
+    for (const original of [undefined, { number: 'FV/1' }]) {
       const correction: SalesDocument = {
         ...base,
         kind: 'correction',

@@ -9,81 +9,22 @@
  */
 import { type Invoice, type InvoiceInput, totalsFromLines } from '@ksef-hub/fa3'
 import { Decimal } from 'decimal.js'
+import type { z } from 'zod'
 import type { HubLookup, TenantInfo } from '../contract/context.ts'
 import { MappingError, NotReadyError } from '../errors.ts'
 import { buyerNipOf } from './nip.ts'
-import { type TaxCodeTable, vatRateOf } from './tax-codes.ts'
+import {
+  type Exemption,
+  type SalesDocument,
+  salesDocumentSchema,
+  type salesLineSchema,
+} from './sales-document-schema.ts'
+import { type TaxCodeEntry, type TaxCodeTable, taxCodeEntry } from './tax-codes.ts'
+
+type SalesDocumentOutput = z.output<typeof salesDocumentSchema>
+type SalesLineOutput = z.output<typeof salesLineSchema>
 
 type Line = NonNullable<Invoice['details']['lines']>[number]
-type PaymentMethod = NonNullable<NonNullable<Invoice['details']['payment']>['method']>
-
-/** A postal address (the country as ISO 3166 alpha-2). */
-export interface SalesAddress {
-  readonly countryCode: string
-  readonly line1: string
-  readonly line2?: string
-}
-
-/** One line of a sales document. */
-export interface SalesLine {
-  readonly name: string
-  /** Decimal string (`"2"`, `"0.5"`); negative on a correction that takes quantity back. */
-  readonly quantity: string
-  readonly unit?: string
-  /** Price of one unit, net or gross as the document's `prices` says (decimal string). */
-  readonly unitPrice: string
-  /** The line's value as the source computed it (net or gross); computed from quantity × price when absent. */
-  readonly amount?: string
-  /** The source's tax code, looked up in the connection's tax table. */
-  readonly taxCode: string
-  /** The product's code in the source (Indeks). */
-  readonly sku?: string
-}
-
-/** The invoice a correction corrects. */
-export interface CorrectedDocument {
-  /** Its id in the same source: the hub looks up what it sent for it. */
-  readonly ref?: string
-  /** Its number, issue date and KSeF number, when the source has them (used when the hub did not send it). */
-  readonly number?: string
-  readonly issueDate?: string
-  readonly ksefNumber?: string
-}
-
-/** A sales document of a source system. */
-export interface SalesDocument {
-  /** `invoice` (VAT) or `correction` (KOR, e.g. a credit note: its lines carry the difference it makes). */
-  readonly kind: 'invoice' | 'correction'
-  readonly number: string
-  /** `YYYY-MM-DD`, the day in Europe/Warsaw. */
-  readonly issueDate: string
-  /** The day of supply, when it differs from the issue date. */
-  readonly saleDate?: string
-  readonly issuePlace?: string
-  /** ISO 4217. */
-  readonly currency: string
-  /** PLN per unit of the currency (decimal string), for other currencies. */
-  readonly exchangeRate?: string
-  /** Whether unit prices and amounts include VAT (default `net`). */
-  readonly prices?: 'net' | 'gross'
-  readonly seller: { readonly name: string; readonly address: SalesAddress }
-  readonly buyer: {
-    readonly name: string
-    /** `[field, value]` pairs where the source may hold the NIP, in order of preference. */
-    readonly nipCandidates: readonly [string, string | null | undefined][]
-    readonly address?: SalesAddress
-    readonly email?: string
-    /** The customer's number in the source (NrKlienta). */
-    readonly customerNumber?: string
-  }
-  readonly lines: readonly SalesLine[]
-  readonly payment?: {
-    readonly dueDate?: string
-    readonly method?: PaymentMethod
-    readonly bankAccount?: string
-  }
-  readonly correction?: { readonly reason?: string; readonly original: CorrectedDocument }
-}
 
 /** What {@link composeInvoice} needs of the connection. */
 export interface ComposeContext {
@@ -96,24 +37,29 @@ export interface ComposeContext {
 
 const round2 = (value: Decimal) => value.toDecimalPlaces(2, Decimal.ROUND_HALF_UP)
 
-// Decimal notation only: decimal.js also reads "0x10" as 16 and "0b11" as 3, which no source means by a quantity.
-const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
-
-function decimal(value: string, field: string): Decimal {
-  try {
-    const parsed = DECIMAL.test(value) ? new Decimal(value) : undefined
-    if (parsed?.isFinite()) return parsed
-  } catch {}
-  throw new MappingError('FIELD_INVALID', field, `${field} is "${value}", not a decimal number`, {
-    fix: `correct ${field} in the source system`,
-  })
+/** The document checked against its schema, or a mapping error naming the first field at fault. */
+function checked(document: SalesDocument, label: string): z.output<typeof salesDocumentSchema> {
+  const parsed = salesDocumentSchema.safeParse(document)
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]
+  const field = issue?.path
+    .map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))
+    .join('')
+    .slice(1)
+  throw new MappingError(
+    'FIELD_INVALID',
+    field || 'document',
+    `${label}: ${field || 'the document'} ${issue?.message ?? 'is invalid'}`,
+    {
+      fix: `correct ${field || 'the document'} in the source system (or the connection's mapping)`,
+    },
+  )
 }
 
-function composeLine(line: SalesLine, index: number, gross: boolean, taxCodes: TaxCodeTable): Line {
-  const field = `lines[${index}]`
-  const quantity = decimal(line.quantity, `${field}.quantity`)
-  const price = decimal(line.unitPrice, `${field}.unitPrice`)
-  const value = line.amount !== undefined ? decimal(line.amount, `${field}.amount`) : round2(quantity.mul(price))
+function composeLine(line: SalesLineOutput, index: number, gross: boolean, entry: TaxCodeEntry): Line {
+  const quantity = new Decimal(line.quantity)
+  const price = new Decimal(line.unitPrice)
+  const value = line.amount !== undefined ? new Decimal(line.amount) : round2(quantity.mul(price))
   return {
     number: index + 1,
     name: line.name,
@@ -122,13 +68,13 @@ function composeLine(line: SalesLine, index: number, gross: boolean, taxCodes: T
     quantity: quantity.toString(),
     ...(gross ? { unitGrossPrice: price.toString(), grossAmount: value.toFixed(2) } : {}),
     ...(gross ? {} : { unitNetPrice: price.toString(), netAmount: value.toFixed(2) }),
-    vatRate: vatRateOf(taxCodes, line.taxCode, `${field}.taxCode`),
+    vatRate: entry.rate,
     annex15: false,
     beforeCorrection: false,
   } as Line
 }
 
-async function correctedInvoice(document: SalesDocument, context: ComposeContext) {
+async function correctedInvoice(document: SalesDocumentOutput, context: ComposeContext) {
   const original = document.correction?.original
   if (!original) {
     throw new MappingError('ORIGINAL_NOT_FOUND', 'correction.original', `${context.label} names no corrected invoice`, {
@@ -143,20 +89,79 @@ async function correctedInvoice(document: SalesDocument, context: ComposeContext
   if (sent?.state === 'confirmed' && sent.ksefNumber) {
     return { issueDate: sent.issueDate, number: sent.number, ksefNumber: sent.ksefNumber }
   }
-  if (original.number && original.issueDate) {
-    // Not sent by the hub (or rejected there): issued outside KSeF unless the source knows its KSeF number.
+  if (sent?.state === 'rejected') {
+    throw new MappingError(
+      'ORIGINAL_NOT_FOUND',
+      'correction.original',
+      `${context.label} corrects invoice ${sent.number}, which KSeF rejected: it does not exist in KSeF`,
+      { fix: `correct and send invoice ${sent.number} first; the credit note is mapped again when it changes` },
+    )
+  }
+  const known = original.number !== undefined && original.issueDate !== undefined
+  if (known && original.ksefNumber) {
     return {
-      issueDate: original.issueDate,
-      number: original.number,
-      ...(original.ksefNumber ? { ksefNumber: original.ksefNumber } : {}),
+      issueDate: original.issueDate as string,
+      number: original.number as string,
+      ksefNumber: original.ksefNumber,
     }
+  }
+  if (known && original.outsideKsef) {
+    // Issued outside KSeF: the correction says so (NrKSeFN) and names it by number and date.
+    return { issueDate: original.issueDate as string, number: original.number as string }
+  }
+  if (original.ref !== undefined) {
+    // Never a guess that the original was issued outside KSeF: that would be a false statement on the correction.
+    throw new NotReadyError(
+      `${context.label} waits for the invoice it corrects (${original.ref}) to be sent through the hub`,
+      60_000,
+    )
   }
   throw new MappingError(
     'ORIGINAL_NOT_FOUND',
     'correction.original',
-    `${context.label} corrects ${original.ref ? `document ${original.ref}` : 'an invoice'} that the hub did not send, and the source gives not its number and date`,
-    { fix: 'send the corrected invoice through the hub first, or give its number and issue date in the source' },
+    `${context.label} corrects an invoice the hub cannot identify`,
+    {
+      fix: 'link the credit note to its invoice in the source system, or give the invoice its KSeF number, or its number and issue date marked as issued outside KSeF',
+    },
   )
+}
+
+function exemptionOf(
+  document: SalesDocumentOutput,
+  entries: readonly TaxCodeEntry[],
+  label: string,
+): Exemption | undefined {
+  const exempt = entries.findIndex((entry) => entry.rate === 'zw')
+  if (exempt < 0) return undefined
+  const exemption = document.exemption ?? entries.find((entry) => entry.rate === 'zw' && entry.exemption)?.exemption
+  if (exemption) return exemption
+  const code = document.lines[exempt]?.taxCode ?? ''
+  throw new MappingError(
+    'EXEMPTION_BASIS_MISSING',
+    `lines[${exempt}].taxCode`,
+    `${label} has a VAT-exempt line (tax code "${code}") but no legal basis for the exemption`,
+    {
+      fix: `give "${code}" its basis in the connection's tax table: ${code}: { rate: zw, exemption: { kind: polishLaw, basis: "art. 43 ust. 1 pkt ... ustawy o VAT" } }`,
+    },
+  )
+}
+
+function buyerOf(document: SalesDocumentOutput, label: string): Invoice['buyer']['id'] {
+  const identity = document.buyer.identity
+  if (identity?.kind === 'eu')
+    return { kind: 'eu', countryCode: identity.countryCode, vatNumber: identity.vatNumber } as never
+  if (identity?.kind === 'foreign') {
+    return {
+      kind: 'foreign',
+      ...(identity.countryCode ? { countryCode: identity.countryCode } : {}),
+      taxId: identity.taxId,
+    } as never
+  }
+  if (identity?.kind === 'none') return { kind: 'none' } as never
+  return {
+    kind: 'nip',
+    nip: buyerNipOf(document.buyer.nipCandidates ?? [], `the buyer of ${label} (${document.buyer.name})`),
+  }
 }
 
 /**
@@ -171,15 +176,15 @@ async function correctedInvoice(document: SalesDocument, context: ComposeContext
  * return { invoice }
  * ```
  */
-export async function composeInvoice(document: SalesDocument, context: ComposeContext): Promise<InvoiceInput> {
-  const nip = buyerNipOf(document.buyer.nipCandidates, `the buyer of ${context.label} (${document.buyer.name})`)
+export async function composeInvoice(input: SalesDocument, context: ComposeContext): Promise<InvoiceInput> {
+  const document = checked(input, context.label)
+  const id = buyerOf(document, context.label)
   const gross = document.prices === 'gross'
-  const lines = document.lines.map((line, index) => composeLine(line, index, gross, context.taxCodes))
-  if (lines.length === 0) {
-    throw new MappingError('FIELD_INVALID', 'lines', `${context.label} has no lines`, {
-      fix: 'add lines in the source',
-    })
-  }
+  const entries = document.lines.map((line, index) =>
+    taxCodeEntry(context.taxCodes, line.taxCode, `lines[${index}].taxCode`),
+  )
+  const exemption = exemptionOf(document, entries, context.label)
+  const lines = document.lines.map((line, index) => composeLine(line, index, gross, entries[index] as TaxCodeEntry))
   let totals: Invoice['details']['totals']
   try {
     totals = totalsFromLines(lines, {
@@ -193,11 +198,12 @@ export async function composeInvoice(document: SalesDocument, context: ComposeCo
   }
   const correction = document.kind === 'correction' ? await correctedInvoice(document, context) : undefined
   const foreign = document.currency !== 'PLN' && document.exchangeRate
+  const reverseCharge = lines.some((line) => line.vatRate === 'oo')
   return {
     header: { systemInfo: 'KSeF Hub' },
     seller: { nip: context.tenant.nip, name: document.seller.name, address: document.seller.address },
     buyer: {
-      id: { kind: 'nip', nip },
+      id,
       name: document.buyer.name,
       ...(document.buyer.address ? { address: document.buyer.address } : {}),
       ...(document.buyer.email ? { contacts: [{ email: document.buyer.email }] } : {}),
@@ -210,6 +216,14 @@ export async function composeInvoice(document: SalesDocument, context: ComposeCo
       number: document.number,
       ...(document.saleDate && document.saleDate !== document.issueDate ? { deliveryDate: document.saleDate } : {}),
       totals,
+      ...(exemption || reverseCharge
+        ? {
+            annotations: {
+              ...(reverseCharge ? { reverseCharge: true } : {}),
+              ...(exemption ? { exemption: { kind: exemption.kind, basis: exemption.basis } } : {}),
+            },
+          }
+        : {}),
       type: correction ? 'KOR' : 'VAT',
       ...(correction
         ? {

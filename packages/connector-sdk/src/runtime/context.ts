@@ -12,7 +12,7 @@ import type { ConnectorContext, ConnectorLogger, HubLookup, TenantInfo } from '.
 import type { AnyConnector } from '../contract/definition.ts'
 import { ConnectorError } from '../errors.ts'
 import { createHttpClient } from '../http/client.ts'
-import type { Limiter } from '../http/limiter.ts'
+import { createLimiter, type Limiter } from '../http/limiter.ts'
 import { describeProblems, problemsOf } from './schemas.ts'
 
 /** What a host provides for one piece of a connection's work. */
@@ -27,8 +27,11 @@ export interface ConnectorHost {
   readonly signal: AbortSignal
   readonly now: () => Date
   readonly hub: HubLookup
-  /** The connection's limiter in this process (the host keeps one per connection). */
+  /** The connection's limiter in this process (the host keeps one per connection; default: one from `limits`). */
   readonly limiter?: Limiter
+  /** Retries of a transient failure within one call, and the backoff before each (the HTTP client's defaults). */
+  readonly retries?: number
+  readonly backoffMs?: (attempt: number) => number
   /** Time for one HTTP exchange (default 30 s). */
   readonly timeoutMs?: number
   /** The fetch underneath (default the global one). */
@@ -57,7 +60,9 @@ export function createConnectorContext(
   const http = createHttpClient({
     hosts: connector.hosts(settings.data),
     signal: host.signal,
-    ...(host.limiter ? { limiter: host.limiter } : {}),
+    limiter: host.limiter ?? createLimiter(connector.limits?.(settings.data) ?? {}),
+    ...(host.retries !== undefined ? { retries: host.retries } : {}),
+    ...(host.backoffMs ? { backoffMs: host.backoffMs } : {}),
     ...(host.timeoutMs ? { timeoutMs: host.timeoutMs } : {}),
     ...(host.fetch ? { fetch: host.fetch } : {}),
   })

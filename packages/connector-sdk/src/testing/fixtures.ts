@@ -8,11 +8,13 @@
 import { createHash } from 'node:crypto'
 import {
   buildInvoiceBytes,
+  createdAtOf,
   formatKsefNumber,
   type InvoiceInput,
   invoiceQrLinkForHash,
   parseInvoiceXml,
   warsawDay,
+  withDefaultHeader,
 } from '@ksef-hub/fa3'
 import { typicalInvoice } from '@ksef-hub/fa3/testing'
 import type { TenantInfo } from '../contract/context.ts'
@@ -114,7 +116,7 @@ export function incomingInvoiceFor(
 
 /**
  * The invoice with `header.createdAt` set to now (whole seconds, UTC) when the connector left it out, as the hub
- * sets it before building the XML.
+ * sets it before building the XML (fa3's {@link withDefaultHeader}, the one place that does).
  *
  * @example
  * ```ts
@@ -122,8 +124,5 @@ export function incomingInvoiceFor(
  * ```
  */
 export function withCreatedAt(invoice: InvoiceInput, now: Date): InvoiceInput {
-  const header = (invoice as { header?: Record<string, unknown> }).header ?? {}
-  if (header.createdAt !== undefined) return invoice
-  const createdAt = now.toISOString().replace(/\.\d{3}Z$/, 'Z')
-  return { ...invoice, header: { ...header, createdAt } } as InvoiceInput
+  return withDefaultHeader(invoice, createdAtOf(now)) as InvoiceInput
 }

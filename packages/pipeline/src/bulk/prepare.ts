@@ -4,9 +4,15 @@
  *
  * @module
  */
-import { duplicateKey, type Invoice, parseInvoiceModel, validateInvoice } from '@ksef-hub/fa3'
+import {
+  createdAtOf,
+  duplicateKey,
+  type Invoice,
+  parseInvoiceModel,
+  validateInvoice,
+  withDefaultHeader,
+} from '@ksef-hub/fa3'
 import type { PipelineErrorCode } from '../errors.ts'
-import { createdAtOf, withDefaultHeader } from '../invoices/header.ts'
 import { defaultSourceRef, idempotencyKey, storedForm } from '../invoices/keys.ts'
 import { sourceRefProblem } from '../invoices/source-ref.ts'
 import type { BulkItemResult, BulkRequest } from './bulk-intake.ts'

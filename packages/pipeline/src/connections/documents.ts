@@ -11,7 +11,7 @@ import {
   type AnyConnector,
   type ConnectorContext,
   isMappingError,
-  NotReadyError,
+  isNotReadyError,
   type SourceDocument,
 } from '@ksef-hub/connector-sdk'
 import type { Fa3Issue } from '@ksef-hub/fa3'
@@ -64,7 +64,7 @@ async function mapAndSubmit(
         ...(error.issues.length ? { issues: error.issues } : {}),
       }
     }
-    if (error instanceof NotReadyError) {
+    if (isNotReadyError(error)) {
       return {
         state: 'waiting',
         reason: error.message,

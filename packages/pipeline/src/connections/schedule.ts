@@ -13,6 +13,15 @@ import { REPLAY_WINDOW_HOURS } from './webhooks-in.ts'
 
 const DEFAULT_EVERY_MINUTES = 5
 
+function minutesOf(
+  every: number | ((settings: unknown) => number) | undefined,
+  settings: { success: boolean; data?: unknown },
+): number {
+  if (typeof every === 'number') return every
+  if (every && settings.success) return every(settings.data)
+  return DEFAULT_EVERY_MINUTES
+}
+
 /**
  * Runs the chore once.
  *
@@ -27,16 +36,23 @@ export async function scheduleConnections(context: PipelineContext, registry: Co
   const rows = await context.db
     .selectFrom('connections')
     .innerJoin('tenants', 'tenants.id', 'connections.tenant_id')
-    .select(['connections.id', 'connections.tenant_id', 'connections.connector', 'connections.last_pull_started_at'])
+    .select([
+      'connections.id',
+      'connections.tenant_id',
+      'connections.connector',
+      'connections.settings',
+      'connections.last_pull_started_at',
+    ])
     .where('connections.enabled', '=', true)
     .where('connections.status', '=', 'active')
     .where('tenants.disabled_at', 'is', null)
     .execute()
   let asked = 0
   for (const row of rows) {
-    const pull = registry.get(row.connector)?.pull
-    if (!pull) continue
-    const everyMs = (pull.everyMinutes ?? DEFAULT_EVERY_MINUTES) * 60_000
+    const connector = registry.get(row.connector)
+    const pull = connector?.pull
+    if (!connector || !pull) continue
+    const everyMs = minutesOf(pull.everyMinutes, connector.settings.safeParse(row.settings)) * 60_000
     const last = row.last_pull_started_at ? new Date(row.last_pull_started_at).getTime() : 0
     if (now.getTime() - last < everyMs) continue
     await requestPull(context, { tenantId: row.tenant_id, connectionId: row.id, reason: 'schedule' })

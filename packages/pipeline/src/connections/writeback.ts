@@ -182,7 +182,8 @@ export function writeBackHandler(
     await context.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('invoices')
-        .set({ writeback_state: 'done', writeback_error: null })
+        // `none`: the connection's settings say it writes nothing back.
+        .set({ writeback_state: outcome.method === 'none' ? 'none' : 'done', writeback_error: null })
         .where('id', '=', invoice.id)
         .execute()
       await appendAudit(trx, {

@@ -7,6 +7,7 @@
  * @module
  */
 import {
+  createdAtOf,
   Fa3Error,
   type Fa3Issue,
   type Invoice,
@@ -14,9 +15,9 @@ import {
   parseInvoiceXml,
   validateInvoice,
   validateInvoiceXml,
+  withDefaultHeader,
 } from '@ksef-hub/fa3'
 import { PipelineError } from '../errors.ts'
-import { createdAtOf, withDefaultHeader } from './header.ts'
 
 /** What a submission is, as far as checking it goes. */
 export interface PrepareInput {
