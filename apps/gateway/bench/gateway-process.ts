@@ -1,9 +1,12 @@
 /**
- * One gateway process of the benchmark's cluster mode (BENCH_GATEWAYS > 1): opens the benchmark database and
- * serves on the shared port (node:cluster distributes the connections). Tells the primary when it listens.
+ * One gateway process of a benchmark: the cluster mode of submit.bench.ts (BENCH_GATEWAYS > 1, node:cluster
+ * distributes the connections of the shared port), and the gateway of hostile.bench.ts, which must not share its
+ * event loop with the load it measures. Opens the benchmark database and serves on BENCH_PORT; BENCH_INTAKE_THREADS
+ * sets the intake pool (0: checks on the event loop, as before the pool). Tells the parent when it listens.
  *
  * @module
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { openDatabase } from '@ksef-hub/pipeline'
 import { contextOn } from '@ksef-hub/pipeline/testing'
 import { startGateway } from '../src/index.ts'
@@ -14,10 +17,22 @@ const context = await contextOn(database)
 const gateway = await startGateway({
   context,
   port: Number(process.env.BENCH_PORT),
-  options: { accessLog: false, rateLimit: { requestsPerSecond: 1e9, burst: 1e9 } },
+  options: {
+    accessLog: false,
+    rateLimit: { requestsPerSecond: 1e9, burst: 1e9 },
+    ...(process.env.BENCH_INTAKE_THREADS ? { intakeThreads: Number(process.env.BENCH_INTAKE_THREADS) } : {}),
+  },
 })
+// How long the event loop was held up: what every tenant's requests waited for, whatever the client measured.
+const delay = monitorEventLoopDelay({ resolution: 5 })
+delay.enable()
 process.send?.('listening')
 process.on('message', async (message) => {
+  if (message === 'delay') {
+    process.send?.({ p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 })
+    delay.reset()
+    return
+  }
   if (message !== 'stop') return
   await gateway.close()
   await context.boss.stop({ graceful: false })

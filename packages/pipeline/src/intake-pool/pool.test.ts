@@ -29,7 +29,7 @@ describe('the intake pool', () => {
     )
   })
 
-  it('takes turns between tenants: a tenant with many documents waiting delays another by one at most', async () => {
+  it('shares its threads by time used: a tenant with many documents waiting delays another by the one running', async () => {
     const { pool: held, release } = heldIntakePool()
     try {
       const done: string[] = []
@@ -41,7 +41,22 @@ describe('the intake pool', () => {
       expect(held.load()).toEqual({ running: 1, waiting: 4 })
       release(5)
       await Promise.all(pending)
-      expect(done).toEqual(['a1', 'a2', 'b1', 'a3', 'a4'])
+      expect(done).toEqual(['a1', 'b1', 'a2', 'a3', 'a4'])
+    } finally {
+      await held.close()
+    }
+  })
+
+  it('keeps a thread for the others: one tenant never holds every thread', async () => {
+    const { pool: held, release } = heldIntakePool({ threads: 2 })
+    try {
+      const input = { invoice: XML, format: 'xml', validation: 'structural' } as const
+      const theirs = ['a1', 'a2', 'a3'].map(() => held.prepare('a', input, NOW))
+      expect(held.load()).toEqual({ running: 1, waiting: 2 })
+      const mine = held.prepare('b', input, NOW)
+      expect(held.load()).toEqual({ running: 2, waiting: 2 })
+      release(4)
+      await Promise.all([...theirs, mine])
     } finally {
       await held.close()
     }

@@ -2,9 +2,10 @@
  * Checking submitted documents off the event loop. Parsing and validating FA(3) XML is CPU work that grows with
  * the document (a 3 MB document takes a parser hundreds of milliseconds; attribute-heavy ones took seconds before
  * fa3 bounded them): on the gateway's only thread, one tenant's document held every other tenant's answers. The
- * pool runs that work on worker threads (piscina: a kept pool that replaces a thread that dies or is cut off), and
- * takes turns between tenants (`fair-queue.ts`), so that one tenant's heap of documents delays another tenant's
- * document by one at most. A tenant with too many documents waiting is told to come back (`INTAKE_BUSY`); a
+ * pool runs that work on worker threads (piscina: a kept pool that replaces a thread that dies or is cut off). It
+ * shares the threads between tenants by the thread time their documents took (`fair-queue.ts`), and no tenant may
+ * hold every thread: with two or more, one is always left for the others. So a tenant sending costly documents
+ * slows itself, not the others. A tenant with too many documents waiting is told to come back (`INTAKE_BUSY`); a
  * document whose check runs past a deadline has its thread ended and is refused.
  *
  * @module
@@ -18,12 +19,17 @@ import prepareTask, { type PrepareResult, type PrepareTask } from './worker.ts'
 
 /** Options of {@link createIntakePool}. */
 export interface IntakePoolOptions {
-  /** Worker threads; 0 checks on the caller's thread (default: the cores less one, 1 to 4). */
+  /** Worker threads; 0 checks on the caller's thread (default {@link DEFAULT_INTAKE_THREADS}). */
   readonly threads?: number
   /** Most documents of one tenant waiting for a thread (default 16); more are refused with `INTAKE_BUSY`. */
   readonly maxWaitingPerTenant?: number
   /** Longest check of one document before its thread is ended (default 20 s). */
   readonly timeoutMs?: number
+  /**
+   * How much nicer than the event loop the threads run (default 10, Linux and macOS): when the cores are busy, the
+   * operating system gives the event loop (every tenant's requests) and PostgreSQL the CPU first.
+   */
+  readonly niceIncrement?: number
   /** Memory of one thread's heap (default 512 MiB). */
   readonly maxHeapMb?: number
   /** The worker module (tests put one in that can be held). Default: `worker.ts`. */
@@ -43,13 +49,17 @@ export interface IntakePool {
 }
 
 interface Job {
+  readonly tenantId: string
   readonly task: PrepareTask
   resolve(result: PrepareResult): void
   reject(error: unknown): void
 }
 
-/** The cores less one (the event loop has one), at least 1 and at most 4. */
-export const DEFAULT_INTAKE_THREADS = Math.max(1, Math.min(4, availableParallelism() - 1))
+/**
+ * The cores less one (the event loop has one), at least 2 (so that one tenant's costly document never holds the
+ * only thread) and at most 4. The threads are idle unless XML or fully validated submissions come in.
+ */
+export const DEFAULT_INTAKE_THREADS = Math.max(2, Math.min(4, availableParallelism() - 1))
 
 function outcome(result: PrepareResult): PreparedSubmission {
   if (result.ok) return result.prepared
@@ -83,14 +93,22 @@ export function createIntakePool(options: IntakePoolOptions = {}): IntakePool {
     maxThreads: threads,
     idleTimeout: Number.POSITIVE_INFINITY,
     resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 512 },
+    niceIncrement: options.niceIncrement ?? 10,
     ...(options.workerData !== undefined ? { workerData: options.workerData } : {}),
   })
   const queue = new FairQueue<Job>()
+  // Threads one tenant may hold at once: all but one, when there is more than one.
+  const perTenant = Math.max(1, threads - 1)
+  const runningBy = new Map<string, number>()
   let running = 0
   const dispatch = () => {
     while (running < threads && queue.size > 0) {
-      const job = queue.shift() as Job
+      const next = queue.shift((tenantId) => (runningBy.get(tenantId) ?? 0) < perTenant)
+      if (!next) return
+      const job = next.item
       running++
+      runningBy.set(job.tenantId, (runningBy.get(job.tenantId) ?? 0) + 1)
+      const started = performance.now()
       piscina
         .run(job.task, { signal: AbortSignal.timeout(timeoutMs) })
         .then(job.resolve, (error: unknown) => {
@@ -105,6 +123,10 @@ export function createIntakePool(options: IntakePoolOptions = {}): IntakePool {
         })
         .finally(() => {
           running--
+          const left = (runningBy.get(job.tenantId) ?? 1) - 1
+          if (left > 0) runningBy.set(job.tenantId, left)
+          else runningBy.delete(job.tenantId)
+          queue.charge(job.tenantId, performance.now() - started)
           dispatch()
         })
     }
@@ -118,7 +140,7 @@ export function createIntakePool(options: IntakePoolOptions = {}): IntakePool {
         )
       }
       const result = await new Promise<PrepareResult>((resolve, reject) => {
-        queue.push(tenantId, { task: { input, now: now.getTime() }, resolve, reject })
+        queue.push(tenantId, { tenantId, task: { input, now: now.getTime() }, resolve, reject })
         dispatch()
       })
       return outcome(result)

@@ -1,0 +1,1 @@
+insert into bench_raw (id, payload) values (gen_random_uuid(), repeat('x', 2500));
