@@ -89,9 +89,10 @@ export function createIntakePool(options: IntakePoolOptions = {}): IntakePool {
   }
   const piscina = new Piscina<PrepareTask, PrepareResult>({
     filename: options.filename ?? new URL('./worker.ts', import.meta.url).href,
-    minThreads: threads,
+    // Started on the first document, not with the app: a gateway that never gets XML never pays for them.
+    minThreads: 0,
     maxThreads: threads,
-    idleTimeout: Number.POSITIVE_INFINITY,
+    idleTimeout: 600_000,
     resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 512 },
     niceIncrement: options.niceIncrement ?? 10,
     ...(options.workerData !== undefined ? { workerData: options.workerData } : {}),
