@@ -28,8 +28,9 @@ export interface ConnectionInput {
   /** Unique within the tenant (default: the connector's id); the `source` of the invoices it brings. */
   readonly name?: string
   readonly connector: string
+  /** Kept when not given (a new connection: `true`). */
   readonly enabled?: boolean
-  /** Import purchase invoices from KSeF into the system (the connector must be able to). */
+  /** Import purchase invoices from KSeF into the system (the connector must be able to); kept when not given. */
   readonly importIncoming?: boolean
   readonly settings?: Record<string, unknown>
   /** Replaces the stored secrets when given; the stored ones are kept (and checked) otherwise. */
@@ -124,7 +125,7 @@ export async function saveConnection(
   const connector = connectorOf(registry, input.connector)
   const existing = await db
     .selectFrom('connections')
-    .select(['id', 'connector', 'settings', 'status'])
+    .select(['id', 'connector', 'settings', 'status', 'enabled', 'import_incoming'])
     .where('tenant_id', '=', tenantId)
     .where('name', '=', name)
     .executeTakeFirst()
@@ -145,55 +146,62 @@ export async function saveConnection(
       { field: checked.problems[0]?.field, problems: checked.problems },
     )
   }
-  const importIncoming = input.importIncoming ?? false
+  // Kept when not given, as settings and secrets are: a re-authorization that sends only new secrets (the CLI's
+  // `connector enable --secret`, the API) turned imports off and enabled a connection a person had disabled.
+  const importIncoming = input.importIncoming ?? existing?.import_incoming ?? false
   if (importIncoming && !connector.importIncoming) {
     throw new PipelineError('CONFIGURATION', `connection ${name}: ${connector.id} cannot import incoming invoices`, {
       field: 'importIncoming',
     })
   }
-  const enabled = input.enabled ?? true
+  const enabled = input.enabled ?? existing?.enabled ?? true
   const reauthorized = input.secrets !== undefined && existing?.status === 'needs_reauth'
   const id = existing?.id ?? newRecordId()
-  const row = await db
-    .insertInto('connections')
-    .values({
-      id,
-      tenant_id: tenantId,
-      name,
-      connector: connector.id,
-      enabled,
-      import_incoming: importIncoming,
-      settings: JSON.stringify(settings),
-    })
-    .onConflict((conflict) =>
-      conflict.columns(['tenant_id', 'name']).doUpdateSet({
+  // One transaction: a refusal after the row is written (putSecret refuses a deleted tenant) must leave nothing.
+  const store = async (trx: Transaction<Database>) => {
+    const row = await trx
+      .insertInto('connections')
+      .values({
+        id,
+        tenant_id: tenantId,
+        name,
+        connector: connector.id,
         enabled,
         import_incoming: importIncoming,
         settings: JSON.stringify(settings),
-        updated_at: new Date(),
-        ...(reauthorized ? { status: 'active' as const, status_reason: null } : {}),
-      }),
-    )
-    .returningAll()
-    .executeTakeFirstOrThrow()
-  if (input.secrets !== undefined) {
-    await putSecret(db, ring, tenantId, connectionSecretName(name), JSON.stringify(input.secrets))
+      })
+      .onConflict((conflict) =>
+        conflict.columns(['tenant_id', 'name']).doUpdateSet({
+          enabled,
+          import_incoming: importIncoming,
+          settings: JSON.stringify(settings),
+          updated_at: new Date(),
+          ...(reauthorized ? { status: 'active' as const, status_reason: null } : {}),
+        }),
+      )
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    if (input.secrets !== undefined) {
+      await putSecret(trx, ring, tenantId, connectionSecretName(name), JSON.stringify(input.secrets))
+    }
+    await appendAudit(trx, {
+      tenantId,
+      kind: existing ? 'connection.updated' : 'connection.created',
+      actor,
+      details: {
+        connection: name,
+        connector: connector.id,
+        enabled,
+        importIncoming,
+        settings: Object.keys(settings),
+        // Not `secretsSet`: the audit's redaction blanks any key that says secret, and the entry lost its point.
+        credentialsReplaced: input.secrets !== undefined,
+        ...(reauthorized ? { reauthorized: true } : {}),
+      },
+    })
+    return toConnectionRecord(row)
   }
-  await appendAudit(db, {
-    tenantId,
-    kind: existing ? 'connection.updated' : 'connection.created',
-    actor,
-    details: {
-      connection: name,
-      connector: connector.id,
-      enabled,
-      importIncoming,
-      settings: Object.keys(settings),
-      secretsSet: input.secrets !== undefined,
-      ...(reauthorized ? { reauthorized: true } : {}),
-    },
-  })
-  return toConnectionRecord(row)
+  return db.isTransaction ? store(db as Transaction<Database>) : db.transaction().execute(store)
 }
 
 /**
