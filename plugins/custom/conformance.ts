@@ -1,7 +1,9 @@
 /**
  * The custom connector's conformance harness: the kit (`ksef-hub connector check plugins/custom`) starts the fake
- * source seeded with three pages of mappable documents (invoices in PLN and EUR at every rate, and a credit
- * note), a document whose customer has no NIP and one with a tax code the connection's table leaves out.
+ * source seeded with three pages of mappable documents (invoices in PLN and EUR at every rate, exempt ones with
+ * the basis from the tax table or the document, a credit note of one of them, and a credit note of an invoice
+ * issued before the tenant's KSeF start, which the pull meets and the default skip leaves out), a document whose
+ * customer has no NIP and one with a tax code the connection's table leaves out.
  *
  * @module
  */
@@ -15,8 +17,8 @@ const harness: ConformanceHarness = {
   connector: custom,
   async start() {
     const erp = await startFakeErp()
-    const seeded = erp.seed({ invoices: 12, creditNotes: 1, withoutNip: 1, unmappedTax: 1 })
-    const mappable = [...seeded.invoices, ...seeded.creditNotes]
+    const seeded = erp.seed({ invoices: 12, creditNotes: 1, withoutNip: 1, unmappedTax: 1, outsideKsefCorrections: 1 })
+    const mappable = [...seeded.invoices, ...seeded.creditNotes, ...seeded.outsideKsefCorrections]
     const expected = Object.fromEntries(
       mappable.flatMap((ref) => {
         const document = erp.document(ref)

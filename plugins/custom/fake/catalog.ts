@@ -155,8 +155,14 @@ export const DOMESTIC_PRODUCTS: readonly Product[] = [
   },
 ]
 
-/** Exempt services and the basis the law gives them (P_19A). */
-export const EXEMPT_PRODUCTS: readonly (Product & { readonly basis: string })[] = [
+/**
+ * The legal basis the seller's tax code `ZW` stands for (medical services): its ERP prints it on every exempt
+ * invoice unless the document names another, so the connection's tax table carries it too.
+ */
+export const ZW_BASIS = 'art. 43 ust. 1 pkt 18 ustawy o VAT'
+
+/** Exempt services; `basis` when it is not the one `ZW` stands for (the document then names it, P_19A). */
+export const EXEMPT_PRODUCTS: readonly (Product & { readonly basis?: string })[] = [
   {
     description: 'Szkolenie zawodowe „Kadry i płace 2026” finansowane ze środków publicznych',
     sku: 'SZK-KIP-26',
@@ -171,7 +177,6 @@ export const EXEMPT_PRODUCTS: readonly (Product & { readonly basis: string })[] 
     unit: 'os.',
     price: '150.00',
     taxCode: 'ZW',
-    basis: 'art. 43 ust. 1 pkt 18 ustawy o VAT',
   },
 ]
 
@@ -237,8 +242,20 @@ export const FAKE_SELLER = {
   address: { countryCode: 'PL', line1: 'ul. Marszałkowska 142', line2: '00-061 Warszawa' },
 } as const
 
-/** The tax table for the fake's codes (`NP` deliberately left out). */
-export const FAKE_TAX_CODES = { VAT23: '23', VAT8: '8', VAT5: '5', WDT0: '0 WDT', ZW: 'zw' } as const
+/** The tax table for the fake's codes (`NP` deliberately left out); the exempt code with its legal basis. */
+export const FAKE_TAX_CODES = {
+  VAT23: '23',
+  VAT8: '8',
+  VAT5: '5',
+  WDT0: '0 WDT',
+  ZW: { rate: 'zw', exemption: { kind: 'polishLaw', basis: ZW_BASIS } },
+} as const
+
+/**
+ * The day the seller started issuing its invoices in KSeF (when the obligation began for the largest taxpayers):
+ * what it issued before was issued outside KSeF, and a credit note of such an invoice says so (NrKSeFN).
+ */
+export const FAKE_KSEF_START_DATE = '2026-02-01'
 
 /** Reasons credit notes give. */
 export const CORRECTION_REASONS = ['Zwrot towaru', 'Rabat posprzedażowy', 'Błędna ilość na fakturze'] as const

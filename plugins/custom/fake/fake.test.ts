@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type FakeErp, startFakeErp } from './index.ts'
+import { FAKE_KSEF_START_DATE, type FakeErp, startFakeErp } from './index.ts'
 import { responseProblems, schemaProblems } from './openapi-check.ts'
 
 let erp: FakeErp
@@ -160,8 +160,21 @@ describe('the fake source answers as openapi.json says', () => {
   })
 
   it('holds seeded documents that its own schema describes', () => {
-    erp.seed({ invoices: 30, creditNotes: 3, withoutNip: 1, unmappedTax: 1, drafts: 1 })
+    const seeded = erp.seed({
+      invoices: 30,
+      creditNotes: 3,
+      withoutNip: 1,
+      unmappedTax: 1,
+      drafts: 1,
+      outsideKsefCorrections: 2,
+    })
     for (const document of erp.documents()) expect(schemaProblems('Invoice', document)).toEqual([])
+    // Credit notes issued now of invoices the fake holds from before the seller's KSeF start.
+    const corrected = seeded.outsideKsefCorrections.map((ref) => erp.document(ref)?.correction?.invoiceId)
+    expect(corrected).toEqual(seeded.beforeKsef)
+    for (const ref of seeded.beforeKsef) expect(erp.document(ref)!.issueDate < FAKE_KSEF_START_DATE).toBe(true)
+    for (const ref of seeded.outsideKsefCorrections)
+      expect(erp.document(ref)!.issueDate > FAKE_KSEF_START_DATE).toBe(true)
     // The check bites: an amount as a JSON number, or a field the document does not describe, is refused.
     const [document] = erp.documents()
     const line = { ...document!.lines[0]!, unitPrice: 150.5 }

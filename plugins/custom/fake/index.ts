@@ -18,7 +18,7 @@ import { Store } from './store.ts'
 import type { FakeDocument } from './types.ts'
 import { changeWebhook, type WebhookOptions } from './webhooks.ts'
 
-export { FAKE_SELLER, FAKE_TAX_CODES } from './catalog.ts'
+export { FAKE_KSEF_START_DATE, FAKE_SELLER, FAKE_TAX_CODES, ZW_BASIS } from './catalog.ts'
 export type { SeedOptions, SeedResult } from './seed.ts'
 export { connectorSettings } from './settings.ts'
 export type { FakeAddress, FakeCustomer, FakeDocument, FakeLine } from './types.ts'

@@ -18,10 +18,12 @@ import {
   EU_PRODUCTS,
   EUR_DOMESTIC_PRODUCTS,
   EXEMPT_PRODUCTS,
+  FAKE_KSEF_START_DATE,
   type Product,
   SELLER_ACCOUNT,
   UNMAPPED_PRODUCT,
 } from './catalog.ts'
+import { addDays, generator, written } from './generate.ts'
 import type { Store } from './store.ts'
 import type { FakeCustomer, FakeDocument, FakeLine } from './types.ts'
 
@@ -37,6 +39,12 @@ export interface SeedOptions {
   readonly unmappedTax?: number
   /** Drafts (the default skip expression skips them). */
   readonly drafts?: number
+  /**
+   * Credit notes issued now of invoices issued before the seller's KSeF start (`FAKE_KSEF_START_DATE`), which the
+   * fake holds too: the default skip leaves those invoices out, and the credit notes name them as issued outside
+   * KSeF.
+   */
+  readonly outsideKsefCorrections?: number
 }
 
 /** The ids of what was seeded, by kind. */
@@ -46,31 +54,9 @@ export interface SeedResult {
   readonly withoutNip: readonly string[]
   readonly unmappedTax: readonly string[]
   readonly drafts: readonly string[]
-}
-
-/** A small deterministic generator (mulberry32), so a fake's documents are the same at every run. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
-
-/** A calendar day `days` after `day` (calendar arithmetic: no time zone is involved). */
-function addDays(day: string, days: number): string {
-  const [year, month, date] = day.split('-').map(Number) as [number, number, number]
-  return new Date(Date.UTC(year, month - 1, date + days)).toISOString().slice(0, 10)
-}
-
-/** The ways ERPs hold a NIP: plain, with `PL`, with dashes. */
-function written(nip: string, variant: number): string {
-  if (variant % 3 === 1) return `PL${nip}`
-  if (variant % 3 === 2) return `${nip.slice(0, 3)}-${nip.slice(3, 6)}-${nip.slice(6, 8)}-${nip.slice(8)}`
-  return nip
+  readonly outsideKsefCorrections: readonly string[]
+  /** The invoices those credit notes correct, issued before the seller's KSeF start. */
+  readonly beforeKsef: readonly string[]
 }
 
 /**
@@ -165,7 +151,7 @@ export class Seeder {
       )
     } else if (variant === 7) {
       const exempt = this.#pick(EXEMPT_PRODUCTS)
-      exemptionBasis = exempt.basis
+      exemptionBasis = exempt.basis ?? null
       lines = [this.#line(exempt, currency), ...this.#lines(DOMESTIC_PRODUCTS.slice(0, 2), currency, 1)]
     } else if (variant === 8) {
       currency = 'EUR'
@@ -200,9 +186,8 @@ export class Seeder {
     }
   }
 
-  #creditNote(original: FakeDocument, today: string): FakeDocument {
+  #creditNote(original: FakeDocument, issueDate: string): FakeDocument {
     const sequence = ++this.#creditSeq
-    const issueDate = [addDays(original.issueDate, 3), today].sort()[0] as string
     const [year, month] = issueDate.split('-')
     const returned = original.lines[0] as FakeLine
     const at = this.#store.tick()
@@ -242,6 +227,8 @@ export class Seeder {
       withoutNip: [] as string[],
       unmappedTax: [] as string[],
       drafts: [] as string[],
+      outsideKsefCorrections: [] as string[],
+      beforeKsef: [] as string[],
     }
     const correctable: FakeDocument[] = []
     let index = 0
@@ -273,9 +260,18 @@ export class Seeder {
     const step = correctable.length / Math.max(wanted, 1)
     for (let i = 0; i < wanted; i++) {
       const original = correctable[Math.floor(i * step)] as FakeDocument
-      const note = this.#creditNote(original, today)
+      const note = this.#creditNote(original, [addDays(original.issueDate, 3), today].sort()[0] as string)
       this.#store.put(note)
       result.creditNotes.push(note.id)
+    }
+    for (let i = 0; i < (options.outsideKsefCorrections ?? 0); i++) {
+      // Issued in the weeks before the start, on paper or as a PDF: the hub must never send it now.
+      const original = this.#document(i % 6, addDays(FAKE_KSEF_START_DATE, -1 - (i % 28)), 'issued')
+      this.#store.put(original)
+      result.beforeKsef.push(original.id)
+      const note = this.#creditNote(original, today)
+      this.#store.put(note)
+      result.outsideKsefCorrections.push(note.id)
     }
     return result
   }

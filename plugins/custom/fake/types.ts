@@ -60,7 +60,7 @@ export interface FakeDocument {
   readonly customer: FakeCustomer
   readonly lines: readonly FakeLine[]
   readonly payment: { readonly dueDate: string; readonly method: 'transfer'; readonly bankAccount: string }
-  /** The legal basis of exempt (`ZW`) lines. */
+  /** The legal basis of exempt (`ZW`) lines when it is not the one `ZW` stands for; `null` otherwise. */
   readonly exemptionBasis: string | null
   /** On credit notes: the invoice corrected. */
   readonly correction: {

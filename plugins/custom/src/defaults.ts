@@ -33,13 +33,23 @@ export const DEFAULT_MAPPING = `{
   "payment": payment.{ "dueDate": dueDate, "method": method, "bankAccount": bankAccount },
   "correction": correction.{
     "reason": reason,
-    "original": { "ref": invoiceId, "number": invoiceNumber, "issueDate": invoiceIssueDate }
+    "original": {
+      "ref": invoiceId,
+      "number": invoiceNumber,
+      "issueDate": invoiceIssueDate,
+      "outsideKsef": invoiceIssueDate < $ksefStartDate
+    }
   },
-  "exemption": exemptionBasis ? { "basis": exemptionBasis }
+  "exemption": exemptionBasis ? { "kind": "polishLaw", "basis": exemptionBasis }
 }`
 
-/** Drafts are not invoices yet: the hub records the reason and sends nothing. */
-export const DEFAULT_SKIP = `status = "draft" ? "a draft: not issued yet"`
+/**
+ * Drafts are not invoices yet, and what was issued before the tenant's KSeF start (`ksefStartDate`) was issued
+ * outside KSeF: the hub records the reason and sends nothing.
+ */
+export const DEFAULT_SKIP = `status = "draft" ? "a draft: not issued yet" : (
+  issueDate < $ksefStartDate ? "issued outside KSeF (on " & issueDate & ", before ksefStartDate " & $ksefStartDate & ")"
+)`
 
 /** The PATCH body: the KSeF fields of the example source. */
 export const DEFAULT_PATCH_BODY = `{

@@ -1,7 +1,8 @@
 /**
- * The custom connector: any REST system, no code. A tenant file says where the source's changed documents are,
- * how they map to invoices (JSONata), how KSeF's answer goes back (a PATCH or a signed webhook) and how the
- * source's webhooks are signed; the connector does the rest with the SDK's HTTP client, mapping and checks.
+ * The custom connector: any REST system, no code. A tenant file says where the source's changed documents are
+ * and how often to look, how they map to invoices (JSONata), how KSeF's answer goes back (a PATCH, a signed
+ * webhook, or not at all) and how the source's webhooks are signed; the connector does the rest with the SDK's
+ * HTTP client, mapping and checks.
  *
  * @module
  */
@@ -29,7 +30,7 @@ const custom = defineConnector({
   auth: { kind: 'static' },
   hosts: hostsOf,
   limits: (settings) => settings.limits,
-  pull: { cursor: cursorSchema, everyMinutes: 5, page: pullPage },
+  pull: { cursor: cursorSchema, everyMinutes: (settings) => settings.pull.everyMinutes, page: pullPage },
   map: mapDocument,
   writeBack,
   webhooks,

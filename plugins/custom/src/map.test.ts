@@ -1,10 +1,10 @@
 import { isMappingError, type MapResult, type SentInvoice, type TenantInfo } from '@ksef-hub/connector-sdk'
-import { formatKsefNumber, type InvoiceInput, validateInvoice, warsawDay } from '@ksef-hub/fa3'
+import { type InvoiceInput, validateInvoice } from '@ksef-hub/fa3'
 import { randomNip } from '@ksef-hub/fa3/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FAKE_SELLER, type FakeErp, type SeedResult, startFakeErp } from '../fake/index.ts'
+import { FAKE_KSEF_START_DATE, FAKE_SELLER, type FakeErp, type SeedResult, startFakeErp } from '../fake/index.ts'
 import custom from './index.ts'
-import { fakeSettings, testContext } from './test-context.ts'
+import { confirmedInvoices, fakeSettings, testContext } from './test-context.ts'
 
 const tenant: TenantInfo = { id: 'tenant-1', nip: randomNip(), name: FAKE_SELLER.name }
 let erp: FakeErp
@@ -12,7 +12,14 @@ let seeded: SeedResult
 
 beforeAll(async () => {
   erp = await startFakeErp()
-  seeded = erp.seed({ invoices: 40, creditNotes: 4, withoutNip: 1, unmappedTax: 1, drafts: 1 })
+  seeded = erp.seed({
+    invoices: 40,
+    creditNotes: 4,
+    withoutNip: 1,
+    unmappedTax: 1,
+    drafts: 1,
+    outsideKsefCorrections: 1,
+  })
 })
 afterAll(() => erp.close())
 
@@ -48,10 +55,15 @@ function invoiceOf(result: MapResult): InvoiceInput {
 
 describe('mapping the fake source with the default expressions', () => {
   it('maps every seeded invoice and credit note to an invoice that passes fa3 in full', async () => {
-    const refs = [...seeded.invoices, ...seeded.creditNotes]
+    // By the time a credit note is mapped, the hub has sent its original and KSeF has numbered it.
+    const sent = confirmedInvoices(
+      tenant.nip,
+      seeded.invoices.map((ref) => erp.document(ref)!),
+    )
+    const refs = [...seeded.invoices, ...seeded.creditNotes, ...seeded.outsideKsefCorrections]
     const failures: string[] = []
     for (const ref of refs) {
-      const report = validated(invoiceOf(await map(ref)))
+      const report = validated(invoiceOf(await map(ref, sent)))
       if (!report.valid) failures.push(`${ref}: ${JSON.stringify(report.issues.slice(0, 3))}`)
     }
     expect(failures).toEqual([])
@@ -69,58 +81,6 @@ describe('mapping the fake source with the default expressions', () => {
     expect([...currencies].sort()).toEqual(['EUR', 'PLN'])
   })
 
-  it('gives an intra-EU buyer its EU VAT number and an exempt supply its legal basis', async () => {
-    const documents = seeded.invoices.map((ref) => erp.document(ref)!)
-    const wdt = documents.find((document) => document.customer.vatId !== null)!
-    const exempt = documents.find((document) => document.exemptionBasis !== null)!
-    const eu = invoiceOf(await map(wdt.id))
-    expect(eu.buyer.id).toEqual({
-      kind: 'eu',
-      countryCode: wdt.customer.vatId?.slice(0, 2),
-      vatNumber: wdt.customer.vatId?.slice(2),
-    })
-    expect(eu.details.lines?.[0]?.exchangeRate).toBe(wdt.exchangeRate)
-    const zw = invoiceOf(await map(exempt.id))
-    expect(zw.details.annotations?.exemption).toEqual({ kind: 'polishLaw', basis: exempt.exemptionBasis })
-  })
-
-  it('maps a credit note to a KOR naming the KSeF number the hub got for its original', async () => {
-    const note = erp.document(seeded.creditNotes[0]!)!
-    const original = erp.document(note.correction!.invoiceId)!
-    const ksefNumber = formatKsefNumber(tenant.nip, warsawDay(new Date()), '0200A0D6723E')
-    const sent = new Map<string, SentInvoice>([
-      [
-        original.id,
-        { invoiceId: 'hub-1', number: original.number, issueDate: original.issueDate, state: 'confirmed', ksefNumber },
-      ],
-    ])
-    const invoice = invoiceOf(await map(note.id, sent))
-    expect(invoice.details.type).toBe('KOR')
-    expect(invoice.details.correction?.correctedInvoices).toEqual([
-      { issueDate: original.issueDate, number: original.number, ksefNumber },
-    ])
-    expect(invoice.details.correction?.reason).toBe(note.correction?.reason)
-    expect(validated(invoice).issues).toEqual([])
-  })
-
-  it('waits with a credit note whose original the hub has sent but KSeF has not numbered yet', async () => {
-    const note = erp.document(seeded.creditNotes[1]!)!
-    const original = erp.document(note.correction!.invoiceId)!
-    const sent = new Map<string, SentInvoice>([
-      [
-        original.id,
-        {
-          invoiceId: 'hub-2',
-          number: original.number,
-          issueDate: original.issueDate,
-          state: 'pending',
-          ksefNumber: null,
-        },
-      ],
-    ])
-    await expect(map(note.id, sent)).rejects.toMatchObject({ name: 'NotReadyError', kind: 'transient' })
-  })
-
   it('refuses a customer without a NIP, naming the source field and the fix', async () => {
     const error = await mapError(seeded.withoutNip[0]!)
     expect(error.code).toBe('BUYER_NIP_MISSING')
@@ -136,7 +96,11 @@ describe('mapping the fake source with the default expressions', () => {
     expect(error.fix).toMatch(/add "NP" to the connection's taxCodes/)
   })
 
-  it('skips drafts with the reason', async () => {
+  it('skips drafts, and invoices issued before the KSeF start, with the reason', async () => {
     expect(await map(seeded.drafts[0]!)).toEqual({ skip: 'a draft: not issued yet' })
+    const old = erp.document(seeded.beforeKsef[0]!)!
+    expect(await map(old.id)).toEqual({
+      skip: `issued outside KSeF (on ${old.issueDate}, before ksefStartDate ${FAKE_KSEF_START_DATE})`,
+    })
   })
 })

@@ -32,7 +32,11 @@ function labelOf(document: SourceDocument): string {
 export async function mapDocument(context: CustomContext, document: SourceDocument): Promise<MapResult> {
   const { mapping } = context.settings
   const label = labelOf(document)
-  const bindings = { ref: document.ref, tenant: { nip: context.tenant.nip, name: context.tenant.name } }
+  const bindings = {
+    ref: document.ref,
+    tenant: { nip: context.tenant.nip, name: context.tenant.name },
+    ksefStartDate: context.settings.ksefStartDate,
+  }
   if (mapping.skip !== null) {
     const skip = await evaluate(mapping.skip, document.data, bindings)
     if (!skip.ok) throw evaluationFailed('settings.mapping.skip', label, skip.problem)

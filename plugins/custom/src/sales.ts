@@ -1,108 +1,63 @@
 /**
- * The default mapping target: a sales document, checked, completed with the connection's seller, and handed to
- * the SDK's `composeInvoice` (tax table, decimal line values and totals, the corrected invoice's KSeF number);
- * then the two FA(3) statements `SalesDocument` has no words for yet are added: the exemption basis and an EU
- * buyer's VAT number.
+ * The default mapping target: a sales document, read in the source's ways (`sales-result.ts`), completed with the
+ * connection's seller, checked with the SDK's `salesDocumentSchema` and handed to the SDK's `composeInvoice` (tax
+ * table with exemption bases, buyers by NIP, EU VAT number, foreign tax id or none, decimal line values and
+ * totals, reverse charge, the corrected invoice's KSeF number). Nothing is added to the invoice afterwards.
  *
  * @module
  */
-import { composeInvoice, isMappingError, MappingError, type SalesDocument } from '@ksef-hub/connector-sdk'
+import {
+  composeInvoice,
+  isMappingError,
+  MappingError,
+  type SalesDocument,
+  salesDocumentSchema,
+} from '@ksef-hub/connector-sdk'
 import type { InvoiceInput } from '@ksef-hub/fa3'
 import type jsonata from 'jsonata'
-import { inSourceTerms, resultMismatch } from './mapping-errors.ts'
-import { type SalesResult, salesResultSchema } from './sales-result.ts'
+import { inSourceTerms, pathText, type ResultIssue, resultMismatch } from './mapping-errors.ts'
+import { readSalesResult } from './sales-result.ts'
 import type { CustomContext } from './source.ts'
 import { sourceFieldOf } from './source-field.ts'
 
 const SETTING = 'settings.mapping.expression'
 
-/** The NIP candidates of the buyer, and its EU VAT number when it has no NIP (an intra-EU buyer). */
-function buyerIdentity(result: SalesResult, ast: jsonata.ExprNode) {
-  const { buyer } = result
-  const nipField = sourceFieldOf(ast, ['buyer', 'nip']) ?? 'buyer.nip'
-  const nipCandidates: [string, string | undefined][] = buyer.nipCandidates?.map(([field, value]) => [
-    field,
-    value,
-  ]) ?? [[nipField, buyer.nip]]
-  const hasNip = nipCandidates.some(([, value]) => value !== undefined && value.trim() !== '')
-  return { nipCandidates, euVatId: hasNip ? undefined : buyer.euVatId }
+/** One problem per field (the first found: the source's ways before the schema's), in the order found. */
+function firstPerField(issues: readonly ResultIssue[]): ResultIssue[] {
+  const seen = new Set<string>()
+  return issues.filter((issue) => {
+    const field = pathText(issue.path)
+    return !seen.has(field) && Boolean(seen.add(field))
+  })
 }
 
-function salesDocumentOf(
-  result: SalesResult,
-  context: CustomContext,
-  identity: ReturnType<typeof buyerIdentity>,
-  label: string,
-): SalesDocument {
-  const seller = result.seller ?? context.settings.seller
-  if (!seller) {
+/** The mapping's result as the SDK's sales document, or a `FIELD_INVALID` naming the (source) field at fault. */
+function salesDocumentOf(value: unknown, context: CustomContext, ast: jsonata.ExprNode, label: string): SalesDocument {
+  const reading = readSalesResult(value, sourceFieldOf(ast, ['buyer', 'nip']) ?? 'buyer.nip')
+  const seller = reading.document.seller ?? context.settings.seller
+  if (reading.issues.length === 0 && seller === undefined) {
     throw new MappingError(
       'FIELD_INVALID',
       'seller',
       `${label}: the document names no seller and the connection has none`,
-      {
-        fix: 'set settings.seller (name and address) in the tenant file, or map "seller" from the source',
-      },
+      { fix: 'set settings.seller (name and address) in the tenant file, or map "seller" from the source' },
     )
   }
-  const { buyer } = result
-  return {
-    kind: result.kind,
-    number: result.number,
-    issueDate: result.issueDate,
-    ...(result.saleDate ? { saleDate: result.saleDate } : {}),
-    ...(result.issuePlace ? { issuePlace: result.issuePlace } : {}),
-    currency: result.currency,
-    ...(result.exchangeRate ? { exchangeRate: result.exchangeRate } : {}),
-    ...(result.prices ? { prices: result.prices } : {}),
-    seller: { name: seller.name, address: seller.address },
-    buyer: {
-      name: buyer.name,
-      // composeInvoice identifies every buyer by NIP. A buyer in another member state has none: it gets the
-      // tenant's own (valid) NIP here, replaced by its EU VAT number as soon as the invoice is composed.
-      nipCandidates: identity.euVatId ? [['buyer.euVatId', context.tenant.nip]] : identity.nipCandidates,
-      ...(buyer.address ? { address: buyer.address } : {}),
-      ...(buyer.email ? { email: buyer.email } : {}),
-      ...(buyer.customerNumber ? { customerNumber: buyer.customerNumber } : {}),
-    },
-    lines: result.lines,
-    ...(result.payment ? { payment: result.payment } : {}),
-    ...(result.correction ? { correction: result.correction } : {}),
-  } as SalesDocument
-}
-
-/** FA(3) statements beyond `SalesDocument`: the exemption basis, an EU buyer's VAT number. */
-function withExtras(invoice: InvoiceInput, result: SalesResult, euVatId: string | undefined): InvoiceInput {
-  const details = invoice.details as Record<string, unknown>
-  return {
-    ...invoice,
-    ...(euVatId
-      ? {
-          buyer: {
-            ...invoice.buyer,
-            id: { kind: 'eu', countryCode: euVatId.slice(0, 2), vatNumber: euVatId.slice(2) },
-          },
-        }
-      : {}),
-    details: {
-      ...invoice.details,
-      ...(result.exemption
-        ? {
-            annotations: {
-              ...(details.annotations as Record<string, unknown> | undefined),
-              exemption: { kind: result.exemption.law, basis: result.exemption.basis },
-            },
-          }
-        : {}),
-    },
-  } as InvoiceInput
+  const checked = salesDocumentSchema.safeParse({ ...reading.document, seller })
+  const schemaIssues = checked.success
+    ? []
+    : checked.error.issues.map((issue) => ({ path: reading.origin(issue.path), message: issue.message }))
+  const issues = firstPerField([...reading.issues, ...schemaIssues])
+  if (!checked.success || issues.length > 0) throw resultMismatch(issues, ast, SETTING, label)
+  return checked.data
 }
 
 /**
  * A mapping's result (default mode) as an FA(3) invoice of the tenant.
  *
- * @throws {@link MappingError} naming the field: a result of the wrong shape (`FIELD_INVALID`), or what
- *   `composeInvoice` finds (no NIP, an unmapped tax code, an unknown corrected invoice)
+ * @throws {@link MappingError} naming the field: a result that is not a sales document (`FIELD_INVALID`), or what
+ *   `composeInvoice` finds (no NIP, an unmapped tax code, an exemption without its basis, an unknown corrected
+ *   invoice); the SDK's `NotReadyError` while a correction waits for its original to reach KSeF
  * @example
  * ```ts
  * const invoice = await invoiceFromSales(result.value, context, expressionAst(source), 'document inv_0001')
@@ -114,18 +69,14 @@ export async function invoiceFromSales(
   ast: jsonata.ExprNode,
   label: string,
 ): Promise<InvoiceInput> {
-  const parsed = salesResultSchema.safeParse(value)
-  if (!parsed.success) throw resultMismatch(parsed.error.issues, ast, SETTING, label)
-  const identity = buyerIdentity(parsed.data, ast)
-  const document = salesDocumentOf(parsed.data, context, identity, label)
+  const document = salesDocumentOf(value, context, ast, label)
   try {
-    const invoice = await composeInvoice(document, {
+    return await composeInvoice(document, {
       tenant: context.tenant,
       taxCodes: context.settings.taxCodes,
       hub: context.hub,
       label,
     })
-    return withExtras(invoice, parsed.data, identity.euVatId)
   } catch (error) {
     throw isMappingError(error) ? inSourceTerms(error, ast) : error
   }

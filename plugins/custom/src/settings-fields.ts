@@ -1,6 +1,6 @@
 /**
  * The kinds of field the custom connector's settings are made of: JSONata expressions and `{name}` templates
- * checked when the settings are, header names, paths and URLs.
+ * checked when the settings are, dotted paths, header names, paths and URLs.
  *
  * @module
  */
@@ -23,6 +23,40 @@ export const expression = (description: string) =>
     .superRefine((source, context) => {
       const problem = expressionProblem(source)
       if (problem) context.addIssue({ code: 'custom', message: `not a usable JSONata expression: ${problem}` })
+    })
+    .meta({ description })
+
+// Names of letters, digits, "_" and "-" joined by dots: what webhook settings held before they took JSONata.
+const DOTTED_PATH = /^[\w-]+(\.[\w-]+)*$/
+
+/**
+ * Whether a selector is a plain dotted path (`changes.documentId`), read key by key as it always was, rather than
+ * a JSONata expression: a key such as `delivery-id` would be a subtraction in JSONata.
+ *
+ * @example
+ * ```ts
+ * isDottedPath('meta.delivery-id') // true
+ * isDottedPath('events[type = "invoice.updated"].data.id') // false
+ * ```
+ */
+export const isDottedPath = (selector: string): boolean => DOTTED_PATH.test(selector)
+
+/**
+ * A dotted path or, for anything else, a JSONata expression (compiled and checked when the settings are).
+ *
+ * @example
+ * ```ts
+ * const refsField = dottedPathOrExpression('The ids of the changed documents.').default('invoiceIds')
+ * ```
+ */
+export const dottedPathOrExpression = (description: string) =>
+  z
+    .string()
+    .min(1)
+    .superRefine((source, context) => {
+      const problem = isDottedPath(source) ? undefined : expressionProblem(source)
+      if (problem)
+        context.addIssue({ code: 'custom', message: `not a dotted path nor a usable JSONata expression: ${problem}` })
     })
     .meta({ description })
 

@@ -1,12 +1,12 @@
 /**
  * The settings of what crosses between the source and the hub besides pulls: KSeF's answer written back (a PATCH
- * into the document or a signed webhook), and the source's own webhooks saying documents changed.
+ * into the document, a signed webhook, or nothing), and the source's own webhooks saying documents changed.
  *
  * @module
  */
 import { z } from 'zod'
 import { DEFAULT_ALREADY_WHEN, DEFAULT_PATCH_BODY } from './defaults.ts'
-import { expression, headerName, httpUrl, template } from './settings-fields.ts'
+import { dottedPathOrExpression, expression, headerName, httpUrl, template } from './settings-fields.ts'
 
 const patchWriteBack = z
   .object({
@@ -38,6 +38,11 @@ const webhookWriteBack = z
       '"t.body"> with secrets.signingSecret); its "id" is the hub invoice id, for the receiver to deduplicate.',
   })
 
+const noWriteBack = z.object({ kind: z.literal('none').meta({ description: 'Write nothing back.' }) }).meta({
+  description:
+    'Write nothing back: the source learns KSeF numbers some other way (the hub API, its own webhooks, a report).',
+})
+
 const TIMESTAMP = 'The header with the signed time (unix seconds); null when the source sends none.'
 
 /** The source's webhooks. */
@@ -62,16 +67,14 @@ export const webhooks = z
       .max(86_400)
       .default(300)
       .meta({ description: 'How far the signed time may be from now.' }),
-    idField: z
-      .string()
-      .min(1)
-      .optional()
-      .meta({ description: 'The body\'s delivery id (a dotted path, e.g. "id"); default: a digest of the body.' }),
-    refsField: z
-      .string()
-      .min(1)
-      .default('invoiceIds')
-      .meta({ description: 'The ids of the changed documents in the body (a dotted path, lists are followed).' }),
+    idField: dottedPathOrExpression(
+      'The delivery id in the body: a dotted path ("id", "meta.delivery-id") or JSONata on the body; ' +
+        'default: a digest of the body.',
+    ).optional(),
+    refsField: dottedPathOrExpression(
+      'The ids of the changed documents in the body: a dotted path (lists are followed: "changes.documentId") or ' +
+        'JSONata on the body (\'events[type = "invoice.updated"].data.id\').',
+    ).default('invoiceIds'),
   })
   .superRefine((webhooks, context) => {
     // A timestamp that is checked but not signed could be moved by anyone replaying a captured call.
@@ -90,11 +93,14 @@ export const webhooks = z
   .meta({
     description:
       "Webhooks from the source saying documents changed (POST to the hub's webhook URL of the connection), " +
-      'signed with secrets.webhookSecret.',
+      'signed with secrets.webhookSecret. Absent: the connection takes no webhooks (every call is refused) and ' +
+      'documents arrive with the scheduled pull.',
   })
 
 /** How KSeF's answer goes back. */
 export const writeBack = z
-  .discriminatedUnion('kind', [patchWriteBack, webhookWriteBack])
+  .discriminatedUnion('kind', [patchWriteBack, webhookWriteBack, noWriteBack])
   .prefault({ kind: 'patch' })
-  .meta({ description: 'How KSeF\'s answer goes back: "patch" into the document, or a signed "webhook".' })
+  .meta({
+    description: 'How KSeF\'s answer goes back: "patch" into the document, a signed "webhook", or "none".',
+  })

@@ -67,6 +67,26 @@ describe('the settings', () => {
     expect(problems(minimal, {})).toEqual([{ field: 'secrets.apiKey', message: expect.any(String) }])
   })
 
+  it('refuse webhook selectors that are neither a dotted path nor JSONata, and a KSeF start that is no date', () => {
+    const selectors = { idField: 'meta.delivery-id', refsField: 'events[type = "invoice.updated"].data.id' }
+    expect(problems({ ...minimal, webhooks: selectors })).toEqual([])
+    expect(problems({ ...minimal, webhooks: { refsField: 'events[type = ' } })).toEqual([
+      {
+        field: 'settings.webhooks.refsField',
+        message: expect.stringMatching(/^not a dotted path nor a usable JSONata expression: /),
+      },
+    ])
+    expect(problems({ ...minimal, ksefStartDate: '2026-02-01' })).toEqual([])
+    expect(problems({ ...minimal, ksefStartDate: '1.02.2026' })[0]?.field).toBe('settings.ksefStartDate')
+  })
+
+  it('pull as often as the connection says', () => {
+    const every = custom.pull?.everyMinutes
+    if (typeof every !== 'function') throw new Error('everyMinutes is not read from the settings')
+    expect(every(settingsSchema.parse({ ...minimal, pull: { everyMinutes: 15 } }))).toBe(15)
+    expect(every(settingsSchema.parse(minimal))).toBe(5)
+  })
+
   it("allow the source's and the write-back webhook's origins, and the source's limits", () => {
     const settings = settingsSchema.parse({
       ...minimal,
@@ -74,6 +94,9 @@ describe('the settings', () => {
       limits: { requestsPerMinute: 120, concurrent: 4 },
     })
     expect(hostsOf(settings)).toEqual(['https://erp.example.com', 'https://hooks.example.org'])
+    expect(hostsOf(settingsSchema.parse({ ...minimal, writeBack: { kind: 'none' } }))).toEqual([
+      'https://erp.example.com',
+    ])
     expect(custom.limits?.(settings)).toEqual({ requestsPerMinute: 120, concurrent: 4 })
   })
 

@@ -59,7 +59,7 @@ const pull = z
       .min(1)
       .max(1440)
       .default(5)
-      .meta({ description: 'How often the hub pulls on its own; webhooks trigger pulls in between.' }),
+      .meta({ description: 'How often the hub pulls on its own, in minutes; webhooks trigger pulls in between.' }),
   })
   .meta({ description: 'Where and how changed documents are read.' })
 
@@ -107,6 +107,15 @@ export const settingsSchema = z
     mapping: mapping.prefault({}),
     taxCodes: taxCodeTable,
     seller: seller.optional(),
+    ksefStartDate: z.iso
+      .date()
+      .optional()
+      .meta({
+        description:
+          "The first day the tenant's invoices went through KSeF (YYYY-MM-DD). What it issued before was issued " +
+          'outside KSeF: the default skip leaves those documents out, and the default mapping says a credit note ' +
+          'of one corrects an invoice issued outside KSeF (NrKSeFN). Expressions read it as $ksefStartDate.',
+      }),
     writeBack,
     webhooks: webhooks.optional(),
     limits: z

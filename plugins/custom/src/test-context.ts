@@ -12,7 +12,9 @@ import {
   type SentInvoice,
   type TenantInfo,
 } from '@ksef-hub/connector-sdk'
-import { connectorSettings, type FakeErp } from '../fake/index.ts'
+import { ksefNumberFor } from '@ksef-hub/connector-sdk/testing'
+import { warsawDay } from '@ksef-hub/fa3'
+import { connectorSettings, type FakeDocument, type FakeErp } from '../fake/index.ts'
 import custom from './index.ts'
 import type { CustomContext } from './source.ts'
 
@@ -96,4 +98,29 @@ export function testContext(options: TestContextOptions): TestContext {
  */
 export function fakeSettings(erp: FakeErp, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return connectorSettings(erp.url, extra)
+}
+
+/**
+ * What the hub knows once it has sent `documents` and KSeF has confirmed them: a correction of one of them can
+ * name its KSeF number.
+ *
+ * @example
+ * ```ts
+ * const sent = confirmedInvoices(tenant.nip, [erp.document('inv-000001')!])
+ * const { context } = testContext({ settings, secrets, tenant, sent })
+ * ```
+ */
+export function confirmedInvoices(tenantNip: string, documents: readonly FakeDocument[]): Map<string, SentInvoice> {
+  return new Map(
+    documents.map((document) => [
+      document.id,
+      {
+        invoiceId: `hub-${document.id}`,
+        number: document.number,
+        issueDate: document.issueDate,
+        state: 'confirmed',
+        ksefNumber: ksefNumberFor(tenantNip, warsawDay(new Date()), document.id),
+      },
+    ]),
+  )
 }

@@ -121,6 +121,57 @@ describe("the source's webhooks", () => {
   })
 })
 
+describe('reading what a call names', () => {
+  /** A call signed with the body alone, as the test's settings say. */
+  function call(body: unknown): WebhookRequest {
+    const raw = JSON.stringify(body)
+    const signature = createHmac('sha256', erp.webhookSecret).update(raw).digest('hex')
+    return {
+      method: 'POST',
+      url: HUB_URL,
+      headers: { 'x-signature': signature },
+      rawBody: new TextEncoder().encode(raw),
+    }
+  }
+  const bodyOnly = { signaturePrefix: '', timestampHeader: null }
+  const body = {
+    meta: { 'delivery-id': 'd-17' },
+    events: [
+      { type: 'invoice.updated', data: { id: 'inv-000003' } },
+      { type: 'customer.updated', data: { id: 'K00001' } },
+      { type: 'invoice.updated', data: { id: 'inv-000005' } },
+    ],
+  }
+
+  it('by JSONata when a dotted path cannot say it', async () => {
+    const context = webhookContext({
+      ...bodyOnly,
+      idField: '"d:" & meta.`delivery-id`',
+      refsField: 'events[type = "invoice.updated"].data.id',
+    })
+    expect(await receive(call(body), context)).toMatchObject({
+      kind: 'accepted',
+      parsed: { deliveryId: 'd:d-17', events: [{ refs: ['inv-000003', 'inv-000005'] }] },
+    })
+  })
+
+  it('by the dotted paths tenant files already hold, keys with dashes included', async () => {
+    const context = webhookContext({ ...bodyOnly, idField: 'meta.delivery-id', refsField: 'events.data.id' })
+    expect(await receive(call(body), context)).toMatchObject({
+      kind: 'accepted',
+      parsed: { deliveryId: 'd-17', events: [{ refs: ['inv-000003', 'K00001', 'inv-000005'] }] },
+    })
+  })
+
+  it('refuses a call whose delivery id is not there', async () => {
+    const context = webhookContext({ ...bodyOnly, idField: 'meta.id' })
+    expect(await receive(call(body), context)).toEqual({
+      kind: 'refused',
+      reason: 'unreadable: the body has no meta.id',
+    })
+  })
+})
+
 describe('valuesAt', () => {
   it('follows lists and skips what is not there', () => {
     expect(valuesAt({ a: [{ b: 1 }, { c: 2 }, { b: [3, 4] }] }, 'a.b')).toEqual([1, 3, 4])

@@ -4,8 +4,9 @@
  * in constant time; a timestamp outside the tolerance is refused, so a captured call cannot be replayed later,
  * and within the tolerance the hub's replay guard refuses a second delivery with the same id.
  *
- * `parse` reads plain dotted paths, not JSONata: the SDK's webhook calls are synchronous (a webhook is answered
- * at once) and JSONata evaluates asynchronously.
+ * The delivery id and the documents' ids are read with a dotted path (as tenant files always could) or with
+ * JSONata for bodies a path cannot read (`events[type = "invoice.updated"].data.id`). A connection without
+ * `settings.webhooks` takes no webhooks: every call is refused, and its documents come with the scheduled pull.
  *
  * @module
  */
@@ -20,7 +21,9 @@ import {
   type WebhookRequest,
   type WebhookVerdict,
 } from '@ksef-hub/connector-sdk'
+import { asList, evaluate } from './expressions.ts'
 import type { Secrets, Settings } from './settings.ts'
+import { isDottedPath } from './settings-fields.ts'
 
 type Context = WebhookContext<Settings, Secrets>
 
@@ -89,17 +92,27 @@ function verify(request: WebhookRequest, context: Context): WebhookVerdict {
   return ok ? { ok: true } : { ok: false, reason: 'the signature does not match the body' }
 }
 
-function parse(request: WebhookRequest, context: Context): ParsedWebhook {
+/** What a dotted path or a JSONata expression selects in the body, lists flattened, nothing absent. */
+async function selected(body: unknown, selector: string, setting: string): Promise<unknown[]> {
+  if (isDottedPath(selector)) return valuesAt(body, selector)
+  const result = await evaluate(selector, body)
+  if (!result.ok) throw new Error(`settings.webhooks.${setting} failed on the body: ${result.problem}`)
+  return asList(result.value)
+    .flatMap((item) => (Array.isArray(item) ? item : [item]))
+    .filter((item) => item !== undefined && item !== null)
+}
+
+async function parse(request: WebhookRequest, context: Context): Promise<ParsedWebhook> {
   const settings = context.settings.webhooks
   if (!settings) throw new Error('settings.webhooks is not set')
   const body: unknown = JSON.parse(new TextDecoder().decode(request.rawBody))
   let deliveryId = `sha256:${createHash('sha256').update(request.rawBody).digest('hex')}`
   if (settings.idField) {
-    const [id] = valuesAt(body, settings.idField)
+    const [id] = await selected(body, settings.idField, 'idField')
     if (typeof id !== 'string' && typeof id !== 'number') throw new Error(`the body has no ${settings.idField}`)
     deliveryId = String(id)
   }
-  const refs = valuesAt(body, settings.refsField)
+  const refs = (await selected(body, settings.refsField, 'refsField'))
     .filter((ref) => typeof ref === 'string' || typeof ref === 'number')
     .map(String)
   // No refs: the source says "something changed"; the pull finds what.
@@ -111,8 +124,8 @@ function parse(request: WebhookRequest, context: Context): ParsedWebhook {
  *
  * @example
  * ```ts
- * const verdict = webhooks.verify(request, context)
- * if (verdict.ok) schedulePulls(webhooks.parse(request, context))
+ * const verdict = await webhooks.verify(request, context)
+ * if (verdict.ok) schedulePulls(await webhooks.parse(request, context))
  * ```
  */
 export const webhooks: WebhookCapability<Settings, Secrets> = { verify, parse }

@@ -114,8 +114,8 @@ describe('write-back by signed webhook', () => {
 
   it('delivers an event the receiver checks and applies once, however often it is sent', async () => {
     const secrets = { signingSecret: erp.signingSecret }
-    expect(await custom.writeBack!(context(webhook(), secrets), { ref }, result())).toEqual({ method: 'field' })
-    expect(await custom.writeBack!(context(webhook(), secrets), { ref }, result())).toEqual({ method: 'field' })
+    expect(await custom.writeBack!(context(webhook(), secrets), { ref }, result())).toEqual({ method: 'webhook' })
+    expect(await custom.writeBack!(context(webhook(), secrets), { ref }, result())).toEqual({ method: 'webhook' })
     expect(erp.writeBackEffects(ref, result().ksefNumber)).toBe(1)
     expect(erp.document(ref)?.ksef.upoAttached).toBe(true)
   })
@@ -127,6 +127,16 @@ describe('write-back by signed webhook', () => {
     expect([forged.kind, forged.status]).toEqual(['validation', 400])
     const unsigned = await failure(custom.writeBack!(context(webhook()), { ref }, result()))
     expect([unsigned.kind, unsigned.message]).toEqual(['auth', expect.stringMatching(/secrets\.signingSecret/)])
+    expect(erp.writeBackEffects(ref)).toBe(0)
+  })
+})
+
+describe('no write-back', () => {
+  it('writes nothing and says so, calling nothing', async () => {
+    const sent: { method: string; url: string; body: unknown }[] = []
+    const outcome = await custom.writeBack!(context({ kind: 'none' }, {}, recording(sent)), { ref }, result())
+    expect(outcome).toEqual({ method: 'none' })
+    expect(sent).toEqual([])
     expect(erp.writeBackEffects(ref)).toBe(0)
   })
 })

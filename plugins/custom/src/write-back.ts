@@ -1,9 +1,10 @@
 /**
- * KSeF's answer back to the source, one of two ways the tenant file chooses:
+ * KSeF's answer back to the source, one of the ways the tenant file chooses:
  * - `patch`: read the document first and write only when it does not hold this KSeF number yet, so a retry (after
  *   a timeout whose write did land) finds it there and writes nothing;
  * - `webhook`: POST a JSON event signed as the hub signs its own webhooks, whose `id` is the hub's invoice id, so
- *   the receiver can recognise a retry; sending it again is safe and is how a lost answer is recovered.
+ *   the receiver can recognise a retry; sending it again is safe and is how a lost answer is recovered;
+ * - `none`: nothing (the source learns KSeF numbers some other way); the hub records that nothing was written.
  *
  * @module
  */
@@ -93,7 +94,7 @@ async function webhook(
     // The receiver deduplicates by the event id: a resend after a lost answer is what makes delivery certain.
     idempotent: true,
   })
-  return { method: 'field' }
+  return { method: 'webhook' }
 }
 
 /**
@@ -104,12 +105,13 @@ async function webhook(
  * const outcome = await writeBack(context, { ref: 'inv_0001' }, result) // { method: 'field' } or { method: 'already' }
  * ```
  */
-export function writeBack(
+export async function writeBack(
   context: CustomContext,
   document: DocumentRef,
   result: WriteBackResult,
 ): Promise<WriteBackOutcome> {
-  return context.settings.writeBack.kind === 'patch'
-    ? patch(context, document, result)
-    : webhook(context, document, result)
+  const { kind } = context.settings.writeBack
+  if (kind === 'patch') return patch(context, document, result)
+  if (kind === 'webhook') return webhook(context, document, result)
+  return { method: 'none' }
 }
