@@ -1,78 +1,10 @@
-import {
-  formatIssue,
-  formatKsefNumber,
-  type InvoiceInput,
-  type ValidationReport,
-  validateInvoice,
-  warsawDay,
-} from '@ksef-hub/fa3'
-import { randomNip } from '@ksef-hub/fa3/testing'
+import { formatKsefNumber } from '@ksef-hub/fa3'
 import { describe, expect, it } from 'vitest'
 import type { SentInvoice } from '../contract/context.ts'
-import { ConnectorError, MappingError, NotReadyError } from '../errors.ts'
-import { type ComposeContext, composeInvoice } from './sales-document.ts'
+import { MappingError, NotReadyError } from '../errors.ts'
+import { BUYER_NIP, base, contextWith, dayOffset, rejection, TENANT, validated } from './sales-document.fixtures.ts'
+import { composeInvoice } from './sales-document.ts'
 import type { SalesDocument } from './sales-document-schema.ts'
-
-const TODAY = warsawDay(new Date())
-const dayOffset = (days: number) =>
-  new Date(Date.parse(`${TODAY}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
-const TENANT = { id: 't1', nip: randomNip(), name: 'Sprzedawca sp. z o.o.' }
-const BUYER_NIP = randomNip()
-
-function contextWith(sent: Record<string, SentInvoice> = {}): ComposeContext {
-  return {
-    tenant: TENANT,
-    taxCodes: { VAT23: '23', VAT8: '8', ZW: 'zw' },
-    hub: { invoiceOf: async (ref) => sent[ref] },
-    label: 'invoice FV/1 (ref 42)',
-  }
-}
-
-const base: SalesDocument = {
-  kind: 'invoice',
-  number: 'FV/2026/1',
-  issueDate: TODAY,
-  currency: 'PLN',
-  seller: {
-    name: 'Sprzedawca sp. z o.o.',
-    address: { countryCode: 'PL', line1: 'ul. Prosta 1', line2: '00-001 Warszawa' },
-  },
-  buyer: {
-    name: 'Nabywca S.A.',
-    nipCandidates: [
-      ['customer.vatNumber', ''],
-      ['customer.taxId', `PL ${BUYER_NIP.slice(0, 3)}-${BUYER_NIP.slice(3)}`],
-    ],
-    address: { countryCode: 'PL', line1: 'ul. Długa 2', line2: '30-001 Kraków' },
-    email: 'ksiegowosc@nabywca.example',
-    customerNumber: 'C0042',
-  },
-  lines: [
-    { name: 'Konsultacje', quantity: '2', unit: 'h', unitPrice: '100.00', taxCode: 'VAT23', sku: 'SRV-1' },
-    { name: 'Książka', quantity: '0.5', unitPrice: '19.99', taxCode: 'VAT8' },
-    { name: 'Szkolenie', quantity: '1', unitPrice: '50', amount: '50.00', taxCode: 'VAT23' },
-  ],
-  payment: { dueDate: dayOffset(14), method: 'transfer', bankAccount: '61109010140000071219812874' },
-}
-
-/** As the hub validates a mapped invoice: with the creation time it fills in at intake. */
-function validated(invoice: InvoiceInput): ValidationReport {
-  const createdAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
-  const report = validateInvoice({ ...invoice, header: { ...invoice.header, createdAt } } as InvoiceInput)
-  expect(report.issues.filter((issue) => issue.severity === 'error').map(formatIssue)).toEqual([])
-  expect(report.valid).toBe(true)
-  return report
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof ConnectorError) return error
-    throw error
-  }
-  throw new Error('expected a ConnectorError')
-}
 
 describe('composeInvoice', () => {
   it('makes a net-priced PLN document a valid VAT invoice, totals added up in decimal', async () => {
@@ -156,14 +88,22 @@ describe('composeInvoice', () => {
       correction: { original: { ref: 'r-old', number: 'FV/2025/77', issueDate: dayOffset(-40), outsideKsef: true } },
     }
     const report = validated(await composeInvoice(correction, contextWith()))
-    expect(report.invoice?.details.correction?.correctedInvoices).toEqual([{ number: 'FV/2025/77', issueDate: dayOffset(-40) }])
+    expect(report.invoice?.details.correction?.correctedInvoices).toEqual([
+      { number: 'FV/2025/77', issueDate: dayOffset(-40) },
+    ])
     expect(new TextDecoder().decode(report.bytes)).toContain('<NrKSeFN>1</NrKSeFN>')
     // The same original, not marked: the hub has not sent it yet, so the correction waits for it.
-    const unmarked = { ...correction, correction: { original: { ref: 'r-old', number: 'FV/2025/77', issueDate: dayOffset(-40) } } }
+    const unmarked = {
+      ...correction,
+      correction: { original: { ref: 'r-old', number: 'FV/2025/77', issueDate: dayOffset(-40) } },
+    }
     expect(await rejection(composeInvoice(unmarked, contextWith()))).toBeInstanceOf(NotReadyError)
     // Its KSeF number, when it reached KSeF some other way.
     const ksefNumber = formatKsefNumber(TENANT.nip, dayOffset(-40), '0100A1B2C3D4')
-    const elsewhere = { ...correction, correction: { original: { number: 'FV/2025/77', issueDate: dayOffset(-40), ksefNumber } } }
+    const elsewhere = {
+      ...correction,
+      correction: { original: { number: 'FV/2025/77', issueDate: dayOffset(-40), ksefNumber } },
+    }
     expect((await composeInvoice(elsewhere, contextWith())).details.correction?.correctedInvoices).toEqual([
       { number: 'FV/2025/77', issueDate: dayOffset(-40), ksefNumber },
     ])
@@ -198,6 +138,32 @@ describe('composeInvoice', () => {
     expect(await rejection(composeInvoice({ ...base, lines }, contextWith()))).toMatchObject({
       field: 'lines[0].unitPrice',
     })
+  })
+
+  it('stops a document that does not fit salesDocumentSchema, naming the field and how to fix it', async () => {
+    const cases: [SalesDocument, string, RegExp][] = [
+      [
+        { ...base, lines: [{ ...base.lines[0], quantity: 2 as never }] } as SalesDocument,
+        'lines[0].quantity',
+        /expected string, received number/,
+      ],
+      [
+        { ...base, buyer: { ...base.buyer, identity: { kind: 'eu', countryCode: 'de', vatNumber: '811907980' } } },
+        'buyer.identity.countryCode',
+        /must match pattern/,
+      ],
+      [{ ...base, issueDate: '07.12.2026' }, 'issueDate', /YYYY-MM-DD/],
+      [{ ...base, currency: 'zł' }, 'currency', /ISO 4217/],
+      [{ ...base, payment: { method: 'barter' as never } }, 'payment.method', /expected one of "cash"/],
+    ]
+    for (const [document, field, message] of cases) {
+      const error = (await rejection(composeInvoice(document, contextWith()))) as MappingError
+      expect(error, field).toBeInstanceOf(MappingError)
+      expect(error).toMatchObject({ code: 'FIELD_INVALID', field })
+      expect(error.message).toMatch(new RegExp(`^invoice FV/1 \\(ref 42\\): ${field.replace(/[.[\]]/g, '\\$&')} `))
+      expect(error.message).toMatch(message)
+      expect(error.fix).toBe(`correct ${field} in the source system (or the connection's mapping)`)
+    }
   })
 
   it('stops a document without lines, a foreign one without its rate, and a line with an unmapped code', async () => {
