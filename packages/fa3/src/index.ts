@@ -18,6 +18,7 @@ export { sha256Base64, sha256Base64Url } from './hash.ts'
 export { checkKsefNumber, crc8, formatKsefNumber, isValidKsefNumber, type KsefNumberParts } from './ids/ksef-number.ts'
 export { completeNip, isValidInternalId, isValidNip } from './ids/nip.ts'
 export { formatModelPath, xmlPathOf } from './mapping/paths.ts'
+export { EU_COUNTRY_CODES } from './model/codes.generated.ts'
 export { INVOICE_TYPES, type InvoiceType } from './model/details.ts'
 export {
   FA3_FORM_CODE,

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { EU_COUNTRY_CODES } from '@ksef-hub/fa3'
 import { z } from 'zod'
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/
@@ -41,7 +42,11 @@ export const salesLineSchema = z.object({
 /** A buyer identified otherwise than by a Polish NIP. */
 export const buyerIdentitySchema = z.discriminatedUnion('kind', [
   /** An EU VAT number (intra-EU supply, 0 WDT). */
-  z.object({ kind: z.literal('eu'), countryCode: z.string().regex(/^[A-Z]{2}$/), vatNumber: text(30) }),
+  z.object({
+    kind: z.literal('eu'),
+    countryCode: z.enum(EU_COUNTRY_CODES, 'must be the code of an EU member state other than PL (DE, FR, EL, ...)'),
+    vatNumber: text(30),
+  }),
   /** A tax id of another country. */
   z.object({
     kind: z.literal('foreign'),

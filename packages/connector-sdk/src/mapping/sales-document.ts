@@ -109,6 +109,15 @@ async function correctedInvoice(document: SalesDocumentOutput, context: ComposeC
     // Issued outside KSeF: the correction says so (NrKSeFN) and names it by number and date.
     return { issueDate: original.issueDate as string, number: original.number as string }
   }
+  if (original.outsideKsef || original.ksefNumber) {
+    const missing = original.number === undefined ? 'number' : 'issueDate'
+    throw new MappingError(
+      'ORIGINAL_NOT_FOUND',
+      `correction.original.${missing}`,
+      `${context.label} corrects an invoice issued ${original.outsideKsef ? 'outside KSeF' : 'in KSeF'} without giving its ${missing === 'number' ? 'number' : 'issue date'}`,
+      { fix: `give the corrected invoice's ${missing === 'number' ? 'number' : 'issue date'} in the source system` },
+    )
+  }
   if (original.ref !== undefined) {
     // Never a guess that the original was issued outside KSeF: that would be a false statement on the correction.
     throw new NotReadyError(
