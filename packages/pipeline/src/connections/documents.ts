@@ -215,18 +215,9 @@ export async function takeDocuments(
   const counts = { submitted: 0, skipped: 0, unmappable: 0, invalid: 0, waiting: 0, refused: 0, unchanged: 0 }
   for (const document of documents) {
     const json = JSON.stringify(document.data ?? null)
-    if (Buffer.byteLength(json) > MAX_DOCUMENT_BYTES) {
-      const outcome: DocumentOutcome = {
-        state: 'unmappable',
-        code: 'DOCUMENT_TOO_LARGE',
-        field: 'document',
-        reason: `document ${document.ref} is over ${MAX_DOCUMENT_BYTES} bytes as JSON`,
-      }
-      await record(context, connection, document, 'null', hashOf(json), outcome, undefined)
-      counts.unmappable++
-      continue
-    }
     const hash = hashOf(json)
+    // Looked up before the size check: an oversized document pulled again unchanged was recorded (and its
+    // document.unmappable event emitted) on every pull.
     const known = await context.db
       .selectFrom('source_documents')
       .select(['state', 'data_hash', 'code', 'attempts'])
@@ -235,6 +226,17 @@ export async function takeDocuments(
       .executeTakeFirst()
     if (known && known.data_hash === hash && (SETTLED.has(known.state) || known.state === 'waiting')) {
       counts.unchanged++
+      continue
+    }
+    if (Buffer.byteLength(json) > MAX_DOCUMENT_BYTES) {
+      const outcome: DocumentOutcome = {
+        state: 'unmappable',
+        code: 'DOCUMENT_TOO_LARGE',
+        field: 'document',
+        reason: `document ${document.ref} is over ${MAX_DOCUMENT_BYTES} bytes as JSON`,
+      }
+      await record(context, connection, document, 'null', hash, outcome, known)
+      counts.unmappable++
       continue
     }
     const outcome = await mapAndSubmit(context, connector, work, connection, document)

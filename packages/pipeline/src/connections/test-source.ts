@@ -114,6 +114,8 @@ export async function startSource(items: SourceItem[] = []): Promise<Source> {
 export interface SourceCalls {
   /** The refs mapped, in order. */
   readonly maps: string[]
+  /** Refs whose `wait` is over: they map as `ok`. */
+  readonly ready?: Set<string>
   /** Runs after each page is read, before the hub takes its documents. */
   afterPage?: (cursor: { after: number } | undefined) => Promise<void>
 }
@@ -179,7 +181,8 @@ export function sourceConnector(
         number: item.number,
         lines: 1,
       })
-      switch (item.kind ?? 'ok') {
+      const kind = item.kind === 'wait' && calls.ready?.has(item.ref) ? 'ok' : (item.kind ?? 'ok')
+      switch (kind) {
         case 'skip':
           return { skip: `document ${item.ref} is a draft` }
         case 'unmappable':
