@@ -210,7 +210,8 @@ export async function startFakeErp(options: FakeErpOptions = {}): Promise<FakeEr
       const response = await fetch(target, {
         method: 'POST',
         headers: request.headers,
-        body: request.rawBody,
+        // A copy on its own ArrayBuffer: fetch's types refuse a view that might be of shared memory.
+        body: new Uint8Array(request.rawBody),
         signal: AbortSignal.timeout(10_000),
       })
       await response.body?.cancel()

@@ -124,6 +124,11 @@ export const configSchema = z.object({
   ),
   /** Time for one HTTP exchange with a connection's source system. */
   KSEF_HUB_CONNECTOR_TIMEOUT_MS: z.preprocess(blankToUndefined, milliseconds.optional()),
+  /** The longest wait between retries of a connection's pulls, write-backs and imports (how soon after an outage). */
+  KSEF_HUB_CONNECTOR_RETRY_MAX_SECONDS: z.preprocess(
+    blankToUndefined,
+    z.coerce.number({ error: 'must be a number of seconds' }).int('must be whole').min(1).max(86_399).optional(),
+  ),
 })
 
 /** The hub's configuration, defaults applied. */

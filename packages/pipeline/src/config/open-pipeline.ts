@@ -47,6 +47,9 @@ export async function openPipeline(
     boss = await startBoss(database, {
       ...(config.KSEF_HUB_JOB_HEARTBEAT_SECONDS ? { heartbeatSeconds: config.KSEF_HUB_JOB_HEARTBEAT_SECONDS } : {}),
       ...(config.KSEF_HUB_SUPERVISE_SECONDS ? { superviseIntervalSeconds: config.KSEF_HUB_SUPERVISE_SECONDS } : {}),
+      ...(config.KSEF_HUB_CONNECTOR_RETRY_MAX_SECONDS
+        ? { connectorRetryMaxSeconds: config.KSEF_HUB_CONNECTOR_RETRY_MAX_SECONDS }
+        : {}),
       onError: (error) => logger.error({ err: { message: error.message } }, 'queue error'),
     })
   } catch (error) {

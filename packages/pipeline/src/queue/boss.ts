@@ -10,7 +10,7 @@ import type { Transaction } from 'kysely'
 import { fromKysely, fromPglite, PgBoss } from 'pg-boss'
 import type { HubDatabase } from '../db/database.ts'
 import type { Database } from '../db/schema.ts'
-import { deadLetterOf, QUEUE_OPTIONS, type QueueName } from './queues.ts'
+import { deadLetterOf, QUEUE_OPTIONS, QUEUES, type QueueName } from './queues.ts'
 
 /** Options of {@link startBoss}. */
 export interface BossOptions {
@@ -24,9 +24,16 @@ export interface BossOptions {
   readonly superviseIntervalSeconds?: number
   /** The heartbeat every job must keep while running (default 30 s, at least 10). */
   readonly heartbeatSeconds?: number
+  /**
+   * The longest wait between two retries of a connection's work (pulls, write-backs, imports), in seconds: how soon
+   * the hub tries a source system again after an outage (defaults 600 s for pulls, 3,600 s for the others).
+   */
+  readonly connectorRetryMaxSeconds?: number
   /** Receives pg-boss's background errors. */
   readonly onError?: (error: Error) => void
 }
+
+const CONNECTOR_QUEUES = new Set<string>([QUEUES.connectionPull, QUEUES.writeBack, QUEUES.connectionImport])
 
 /**
  * Starts pg-boss on a database and creates the pipeline's queues.
@@ -61,6 +68,9 @@ export async function startBoss(database: HubDatabase, options: BossOptions = {}
       ...queueOptions,
       deadLetter,
       ...(options.heartbeatSeconds ? { heartbeatSeconds: options.heartbeatSeconds } : {}),
+      ...(options.connectorRetryMaxSeconds && CONNECTOR_QUEUES.has(name)
+        ? { retryDelayMax: options.connectorRetryMaxSeconds }
+        : {}),
     }
     await boss.createQueue(name, settings)
     // createQueue leaves an existing queue as it was: bring its options up to date (the policy is fixed).
