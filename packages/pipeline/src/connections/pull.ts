@@ -104,7 +104,10 @@ async function releaseLease(context: PipelineContext, connectionId: string, owne
     .execute()
 }
 
-/** Pages until the source has no more, the budget is spent, or the lease is lost; `true` when it got to the end. */
+/** How a run of pages ended: at the source's end, with the budget spent, or with the lease lost to another pull. */
+type PagesOutcome = 'done' | 'budget' | 'lost'
+
+/** Pages until the source has no more, the budget is spent, or the lease is lost. */
 async function pullPages(
   context: PipelineContext,
   connector: AnyConnector,
@@ -112,11 +115,11 @@ async function pullPages(
   options: HostOptions,
   job: Job<PullJob>,
   started: number,
-): Promise<boolean> {
+): Promise<PagesOutcome> {
   const pull = connector.pull
   const work = await hostConnection(context, options, connector, connection, job.signal)
   await remapWaiting(context, connector, work, connection, 200)
-  if (!pull || job.data.reason === 'remap') return true
+  if (!pull || job.data.reason === 'remap') return 'done'
   const row = await context.db
     .selectFrom('connections')
     .select('cursor')
@@ -133,15 +136,24 @@ async function pullPages(
   for (;;) {
     const page = await pull.page(work, cursor)
     const counts = await takeDocuments(context, connector, work, connection, page.documents)
-    if (!(await checkpoint(context, connection.id, job.id, page.cursor))) return false
+    if (!(await checkpoint(context, connection.id, job.id, page.cursor))) return 'lost'
     cursor = page.cursor
     context.logger.debug({ connection: connection.name, ...counts }, 'pulled a page')
-    if (!page.more) return true
-    if (Date.now() - started > BUDGET_MS) {
-      await requestPull(context, { tenantId: connection.tenantId, connectionId: connection.id, reason: 'continue' })
-      return false
-    }
+    if (!page.more) return 'done'
+    // The hub's clock, as every chore reads it.
+    if (context.now().getTime() - started > BUDGET_MS) return 'budget'
   }
+}
+
+/** Whether a pull was asked for after `since` (database time). */
+async function requestedSince(context: PipelineContext, connectionId: string, since: Date) {
+  const latest = await context.db
+    .selectFrom('connections')
+    .select(['pull_requested_at', sql<Date>`now()`.as('now')])
+    .where('id', '=', connectionId)
+    .executeTakeFirstOrThrow()
+  const requested = latest.pull_requested_at !== null && new Date(latest.pull_requested_at) > since
+  return { requested, now: new Date(latest.now) }
 }
 
 /**
@@ -167,19 +179,26 @@ export function pullHandler(context: PipelineContext, options: HostOptions): (jo
     // Another pull holds the connection: it runs again for this request (pull_requested_at is after its start).
     if (!lease) return
     let since = new Date(lease.started)
-    const started = Date.now()
+    const started = context.now().getTime()
     let finished = false
+    // Whether another pull must follow this one: asked for only once the lease is released (below).
+    let again = false
     try {
-      for (let round = 0; round < MAX_ROUNDS; round++) {
-        if (!(await pullPages(context, connector, connection, options, job, started))) return
-        const latest = await context.db
-          .selectFrom('connections')
-          .select(['pull_requested_at', sql<Date>`now()`.as('now')])
-          .where('id', '=', connection.id)
-          .executeTakeFirstOrThrow()
+      for (let round = 1; ; round++) {
+        const outcome = await pullPages(context, connector, connection, options, job, started)
+        if (outcome === 'lost') return
+        if (outcome === 'budget') {
+          again = true
+          break
+        }
         finished = true
-        if (!latest.pull_requested_at || new Date(latest.pull_requested_at) <= since) break
-        since = new Date(latest.now)
+        const latest = await requestedSince(context, connection.id, since)
+        if (!latest.requested) break
+        since = latest.now
+        if (round === MAX_ROUNDS) {
+          again = true
+          break
+        }
       }
       await recordConnectionError(context, connection.id, undefined)
     } catch (error) {
@@ -191,8 +210,15 @@ export function pullHandler(context: PipelineContext, options: HostOptions): (jo
         await releaseLease(context, connection.id, job.id, false)
         await requestPull(context, { ...job.data, deferrals }, action.afterMs)
       }
+      return
     } finally {
       await releaseLease(context, connection.id, job.id, finished)
+    }
+    // After the release, not before: a continuation sent while this pull held the lease could be taken by another
+    // worker at once, find the lease taken and end, and the rest waited for the schedule. The same holds for a
+    // request that came after this pull last looked (its job found the lease taken): it is asked for again here.
+    if (again || (await requestedSince(context, connection.id, since)).requested) {
+      await requestPull(context, { tenantId: connection.tenantId, connectionId: connection.id, reason: 'continue' })
     }
   }
 }

@@ -115,7 +115,7 @@ export interface SourceCalls {
   /** The refs mapped, in order. */
   readonly maps: string[]
   /** Refs whose `wait` is over: they map as `ok`. */
-  readonly ready?: Set<string>
+  ready?: Set<string>
   /** Runs after each page is read, before the hub takes its documents. */
   afterPage?: (cursor: { after: number } | undefined) => Promise<void>
 }
