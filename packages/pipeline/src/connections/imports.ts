@@ -76,7 +76,7 @@ export async function queueImports(
 async function settle(
   context: PipelineContext,
   job: ImportJob,
-  change: { state: 'done' | 'failed'; target_ref?: string; error?: string },
+  change: { state: 'pending' | 'done' | 'failed'; target_ref?: string; error?: string | null },
 ): Promise<void> {
   await context.db
     .updateTable('incoming_imports')
@@ -144,10 +144,15 @@ export function importHandler(context: PipelineContext, options: HostOptions): (
         xml: new Uint8Array(incoming.xml ?? Buffer.alloc(0)),
         invoice: (incoming.model as never) ?? null,
       })
-      await settle(context, job.data, { state: 'done', target_ref: outcome.ref })
+      await settle(context, job.data, { state: 'done', target_ref: outcome.ref, error: null })
     } catch (error) {
       const action = await settleFailure(context, connection, error)
-      if (action.kind === 'retry') throw error
+      if (action.kind === 'retry') {
+        // Kept pending for the queue's retries, with the attempt and its error on the record: it showed nothing
+        // of a failure (and stayed so when the retries ran out).
+        await settle(context, job.data, { state: 'pending', error: (error as Error).message.slice(0, 1000) })
+        throw error
+      }
       if (action.kind === 'defer' && (job.data.deferrals ?? 0) < MAX_DEFERRALS) {
         await context.boss.send(
           QUEUES.connectionImport,
