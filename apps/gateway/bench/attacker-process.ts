@@ -64,7 +64,13 @@ const all = [
   { name: 'declared 300 MB', body: { type: 'application/json', declared: 300_000_000 } },
   { name: 'chunked, endless', body: { type: 'application/json' } },
 ]
-const kinds = ATTACK === 'all' ? all : all.filter((kind) => !kind.name.startsWith('element-heavy'))
+// `issue` (default): oversized and attribute-heavy; `all`: and element-heavy; or one kind by a word of its name.
+const kinds =
+  ATTACK === 'all'
+    ? all
+    : ATTACK === 'issue'
+      ? all.filter((kind) => !kind.name.startsWith('element-heavy'))
+      : all.filter((kind) => kind.name.includes(ATTACK))
 const counts = new Map<string, Map<number, number>>()
 await Promise.all(
   Array.from({ length: ATTACKERS }, async (_, lane) => {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { openDatabase } from '@ksef-hub/pipeline'
 import { contextOn } from '@ksef-hub/pipeline/testing'
 import { startGateway } from '../src/index.ts'
@@ -26,11 +26,15 @@ const gateway = await startGateway({
 // How long the event loop was held up: what every tenant's requests waited for, whatever the client measured.
 const delay = monitorEventLoopDelay({ resolution: 5 })
 delay.enable()
+// And how busy it was (the share of the time it ran JavaScript or native work, not waiting for events).
+let utilization = performance.eventLoopUtilization()
 process.send?.('listening')
 process.on('message', async (message) => {
   if (message === 'delay') {
-    process.send?.({ p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 })
+    const busy = performance.eventLoopUtilization(utilization).utilization
+    process.send?.({ p99: delay.percentile(99) / 1e6, max: delay.max / 1e6, busy })
     delay.reset()
+    utilization = performance.eventLoopUtilization()
     return
   }
   if (message !== 'stop') return

@@ -48,13 +48,14 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     const created = serve({ fetch: app.fetch, port: options.port, hostname: host }, () => resolve(created as Server))
     created.once('error', reject)
   })
-  // A body refused as too large is not read on: the Node adapter drains what is left of a request body (up to
-  // 64 MB or 500 ms) before it closes the connection, and reading a huge body cost the event loop tens of
-  // milliseconds per refusal. Paused, the socket reads nothing more (TCP holds the sender back) until the adapter
-  // closes it, by when the answer has reached the client.
+  // A body refused as too large is not read on: once the answer is sent, the Node adapter drains what is left of a
+  // request body (up to 64 MB or 500 ms) before it closes the connection, and that reading took the event loop
+  // hundreds of milliseconds per refused body. The socket is paused right after the adapter has started draining
+  // (its listener runs after this one, hence setImmediate): it reads nothing more (TCP holds the sender back) until
+  // the adapter closes it, by when the answer has reached the client.
   server.on('request', (request, response) => {
     response.once('finish', () => {
-      if (response.statusCode === 413 && !request.readableEnded) request.socket.pause()
+      if (response.statusCode === 413 && !request.readableEnded) setImmediate(() => request.socket.pause())
     })
   })
   // Slow-loris and stuck-client bounds at the socket level; request timeouts are in the app.

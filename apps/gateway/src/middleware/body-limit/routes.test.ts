@@ -1,6 +1,9 @@
+import { serve } from '@hono/node-server'
 import { testBackends } from '@ksef-hub/pipeline/testing'
+import { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addTenant, openTestGateway, type TestGateway, unfinishedRequest } from '../../test-support.ts'
+import { limitBodies, limitBody } from './index.ts'
 
 const LIMITS = { single: 20_000, bulk: 50_000, other: 10_000 }
 const ID = '0190f5c2-3b1e-7c4d-9a2b-000000000001'
@@ -55,4 +58,30 @@ describe.each(testBackends())('every route bounds its body (%s)', (backend) => {
       expect(JSON.parse(answer.body)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' })
     },
   )
+
+  it('hands a chunked body under the limit to the route whole, also through a route that limits its own', async () => {
+    const app = new Hono()
+    app.use(limitBodies(LIMITS))
+    app.post('/v1/echo', limitBody(LIMITS.other), async (c) => c.text(String((await c.req.arrayBuffer()).byteLength)))
+    const server = serve({ fetch: app.fetch, port: 0 })
+    await new Promise((resolve) => server.once('listening', resolve))
+    try {
+      const port = (server.address() as { port: number }).port
+      const bytes = new Uint8Array(LIMITS.other - 10).fill(0x61)
+      const response = await fetch(`http://127.0.0.1:${port}/v1/echo`, {
+        method: 'POST',
+        body: new ReadableStream({
+          start(controller) {
+            controller.enqueue(bytes.subarray(0, 1_000))
+            controller.enqueue(bytes.subarray(1_000))
+            controller.close()
+          },
+        }),
+        duplex: 'half',
+      } as RequestInit)
+      expect(await response.text()).toBe(String(bytes.length))
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
+  })
 })
