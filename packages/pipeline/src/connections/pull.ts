@@ -55,13 +55,15 @@ export async function requestPull(context: PipelineContext, job: PullJob, startA
   })
 }
 
-async function takeLease(context: PipelineContext, connectionId: string, owner: string) {
+async function takeLease(context: PipelineContext, connectionId: string, owner: string, reason: PullJob['reason']) {
   return context.db
     .updateTable('connections')
     .set({
       pull_lease_owner: owner,
       pull_lease_until: sql<Date>`now() + make_interval(secs => ${LEASE_SECONDS})`,
-      last_pull_started_at: sql<Date>`now()`,
+      // A remap reads nothing from the source: counted as a pull, it put off the scheduled ones (the schedule
+      // measures its interval from this), for as long as waiting documents kept coming due.
+      ...(reason === 'remap' ? {} : { last_pull_started_at: sql<Date>`now()` }),
     })
     .where('id', '=', connectionId)
     .where((where) =>
@@ -175,7 +177,7 @@ export function pullHandler(context: PipelineContext, options: HostOptions): (jo
     const connection = toConnectionRecord(row)
     const connector = options.registry.get(connection.connector)
     if (!connector?.map) return
-    const lease = await takeLease(context, connection.id, job.id)
+    const lease = await takeLease(context, connection.id, job.id, job.data.reason)
     // Another pull holds the connection: it runs again for this request (pull_requested_at is after its start).
     if (!lease) return
     let since = new Date(lease.started)
