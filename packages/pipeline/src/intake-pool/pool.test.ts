@@ -4,7 +4,9 @@ import { isPipelineError } from '../errors.ts'
 import { heldIntakePool } from '../testing/held-intake.ts'
 import { createIntakePool } from './pool.ts'
 
-const XML = new TextEncoder().encode(sample('01-VAT').xml)
+const TEXT = sample('01-VAT').xml
+// A fresh array each time: the pool moves the bytes to its thread.
+const xml = () => new TextEncoder().encode(TEXT)
 const NOW = new Date('2026-12-01T12:00:00Z')
 
 describe('the intake pool', () => {
@@ -12,10 +14,13 @@ describe('the intake pool', () => {
   afterAll(() => pool.close())
 
   it('checks a document on a worker thread, and brings a refusal back whole (code, findings)', async () => {
-    const prepared = await pool.prepare('acme', { invoice: XML, format: 'xml', validation: 'structural' }, NOW)
+    const bytes = xml()
+    const prepared = await pool.prepare('acme', { invoice: bytes, format: 'xml', validation: 'structural' }, NOW)
     expect(prepared.invoice.details.number).toEqual(expect.any(String))
-    expect(Buffer.from(prepared.xml as Uint8Array).equals(Buffer.from(XML))).toBe(true)
-    const crowded = sample('01-VAT').xml.replace(
+    expect(Buffer.from(prepared.xml as Uint8Array).equals(Buffer.from(xml()))).toBe(true)
+    // Moved to the thread, not copied.
+    expect(bytes.byteLength).toBe(0)
+    const crowded = TEXT.replace(
       '<Naglowek>',
       `<Naglowek ${Array.from({ length: 30 }, (_, i) => `a${i}="1"`).join(' ')}>`,
     )
@@ -35,7 +40,7 @@ describe('the intake pool', () => {
       const done: string[] = []
       const submit = (tenant: string, label: string) =>
         held
-          .prepare(tenant, { invoice: XML, format: 'xml', validation: 'structural' }, NOW)
+          .prepare(tenant, { invoice: xml(), format: 'xml', validation: 'structural' }, NOW)
           .then(() => done.push(label))
       const pending = [...['a1', 'a2', 'a3', 'a4'].map((label) => submit('a', label)), submit('b', 'b1')]
       expect(held.load()).toEqual({ running: 1, waiting: 4 })
@@ -50,10 +55,10 @@ describe('the intake pool', () => {
   it('keeps a thread for the others: one tenant never holds every thread', async () => {
     const { pool: held, release } = heldIntakePool({ threads: 2 })
     try {
-      const input = { invoice: XML, format: 'xml', validation: 'structural' } as const
-      const theirs = ['a1', 'a2', 'a3'].map(() => held.prepare('a', input, NOW))
+      const input = () => ({ invoice: xml(), format: 'xml', validation: 'structural' }) as const
+      const theirs = ['a1', 'a2', 'a3'].map(() => held.prepare('a', input(), NOW))
       expect(held.load()).toEqual({ running: 1, waiting: 2 })
-      const mine = held.prepare('b', input, NOW)
+      const mine = held.prepare('b', input(), NOW)
       expect(held.load()).toEqual({ running: 2, waiting: 2 })
       release(4)
       await Promise.all([...theirs, mine])
@@ -66,14 +71,14 @@ describe('the intake pool', () => {
     const { pool: held, release } = heldIntakePool()
     const small = createIntakePool({ threads: 0 })
     try {
-      const input = { invoice: XML, format: 'xml', validation: 'structural' } as const
-      const waiting = Array.from({ length: 17 }, () => held.prepare('a', input, NOW))
-      await expect(held.prepare('a', input, NOW)).rejects.toMatchObject({ code: 'INTAKE_BUSY' })
-      const other = held.prepare('b', input, NOW)
+      const input = () => ({ invoice: xml(), format: 'xml', validation: 'structural' }) as const
+      const waiting = Array.from({ length: 17 }, () => held.prepare('a', input(), NOW))
+      await expect(held.prepare('a', input(), NOW)).rejects.toMatchObject({ code: 'INTAKE_BUSY' })
+      const other = held.prepare('b', input(), NOW)
       release(19)
       await Promise.all([...waiting, other])
       // With no threads the check runs on the caller's thread, the same way.
-      expect((await small.prepare('a', input, NOW)).invoice.seller.nip).toEqual(expect.any(String))
+      expect((await small.prepare('a', input(), NOW)).invoice.seller.nip).toEqual(expect.any(String))
     } finally {
       await held.close()
     }

@@ -40,7 +40,11 @@ export interface IntakePoolOptions {
 
 /** The pool. */
 export interface IntakePool {
-  /** Checks a tenant's submission on a worker thread, in the tenant's turn. */
+  /**
+   * Checks a tenant's submission on a worker thread, in the tenant's turn. XML bytes that own their whole buffer
+   * are moved to the thread, not copied (3 MB copies were a tenth of the event loop's work per large document):
+   * the caller's array is empty afterwards; `xml` of the answer has the bytes.
+   */
   prepare(tenantId: string, input: PrepareInput, now: Date): Promise<PreparedSubmission>
   /** Threads working now, and documents waiting (for metrics and tests). */
   readonly load: () => { running: number; waiting: number }
@@ -60,6 +64,13 @@ interface Job {
  * only thread) and at most 4. The threads are idle unless XML or fully validated submissions come in.
  */
 export const DEFAULT_INTAKE_THREADS = Math.max(2, Math.min(4, availableParallelism() - 1))
+
+/** The buffer of bytes that own it whole (one that is a view into a shared or pooled buffer is copied). */
+function movable(invoice: unknown): ArrayBuffer[] {
+  if (!(invoice instanceof Uint8Array) || !(invoice.buffer instanceof ArrayBuffer)) return []
+  const whole = invoice.byteLength > 0 && invoice.byteOffset === 0 && invoice.byteLength === invoice.buffer.byteLength
+  return whole ? [invoice.buffer] : []
+}
 
 function outcome(result: PrepareResult): PreparedSubmission {
   if (result.ok) return result.prepared
@@ -111,7 +122,7 @@ export function createIntakePool(options: IntakePoolOptions = {}): IntakePool {
       runningBy.set(job.tenantId, (runningBy.get(job.tenantId) ?? 0) + 1)
       const started = performance.now()
       piscina
-        .run(job.task, { signal: AbortSignal.timeout(timeoutMs) })
+        .run(job.task, { signal: AbortSignal.timeout(timeoutMs), transferList: movable(job.task.input.invoice) })
         .then(job.resolve, (error: unknown) => {
           // The deadline ended the thread (piscina starts another): the document was too costly to check.
           if ((error as Error)?.name === 'AbortError' || (error as Error)?.name === 'TimeoutError') {
