@@ -66,6 +66,14 @@ describe.each(testBackends())('one pull per connection (%s)', (backend) => {
       .where('id', '=', connection.id)
       .execute()
 
+  it('keeps at most one pull waiting per connection, however often one is asked for', async () => {
+    const { connection } = await setup('asked', 1)
+    for (const reason of ['webhook', 'schedule', 'api'] as const) {
+      await requestPull(context, { tenantId: 'acme', connectionId: connection.id, reason })
+    }
+    expect((await queued(connection)).map((job) => job.data.reason)).toEqual(['webhook'])
+  })
+
   it('lets a pull asked for during a pull end at once, and the running pull goes round once more', async () => {
     const { source, connection } = await setup('busy', 2)
     let asked = false

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PipelineContext } from '../context.ts'
+import { disableTenant, enableTenant } from '../tenants/lifecycle.ts'
 import { testBackends } from '../testing/backends.ts'
 import { openTestContext, type TestContext } from '../testing/database.ts'
 import { type ConnectionRecord, saveConnection } from './connections.ts'
@@ -160,6 +161,20 @@ describe.each(testBackends())('pulling a connection (%s)', (backend) => {
     await pull(connection)
     expect(source.requests).toEqual([])
     expect(await rowOf(connection)).toMatchObject({ last_pull_started_at: null, pull_lease_owner: null, cursor: null })
+  })
+
+  it('does not pull a connection of a disabled tenant, whoever asked (a webhook, a continuation)', async () => {
+    const { source, connection } = await setup('paused', 1)
+    await disableTenant(context.db, 'acme', { actor: 'cli' })
+    try {
+      await pull(connection)
+    } finally {
+      await enableTenant(context.db, 'acme', { actor: 'cli' })
+    }
+    expect(source.requests).toEqual([])
+    expect(await refsSent('paused')).toEqual([])
+    await pull(connection)
+    expect(await refsSent('paused')).toEqual(['paused-1'])
   })
 
   it('maps waiting documents again on a remap pull without reading the source', async () => {

@@ -168,10 +168,14 @@ async function requestedSince(context: PipelineContext, connectionId: string, si
  */
 export function pullHandler(context: PipelineContext, options: HostOptions): (job: Job<PullJob>) => Promise<void> {
   return async (job) => {
+    // A disabled tenant's connections are not pulled, as the schedule leaves them out: a webhook, a sync or a
+    // continuation asked for before it was disabled took its documents in all the same.
     const row = await context.db
       .selectFrom('connections')
-      .selectAll()
-      .where('id', '=', job.data.connectionId)
+      .innerJoin('tenants', 'tenants.id', 'connections.tenant_id')
+      .selectAll('connections')
+      .where('connections.id', '=', job.data.connectionId)
+      .where('tenants.disabled_at', 'is', null)
       .executeTakeFirst()
     if (!row?.enabled || row.status !== 'active') return
     const connection = toConnectionRecord(row)
