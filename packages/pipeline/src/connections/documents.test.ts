@@ -159,6 +159,32 @@ describe.each(testBackends())('taking in a page’s documents (%s)', (backend) =
     ])
   })
 
+  it('keeps what it cannot store (a zero byte, an overlong ref) from stopping the page, naming the problem', async () => {
+    const counts = await take(
+      { ref: 'zero-in-data', number: 'FV/40', kind: 'skip', note: 'a\u0000b' },
+      { ref: 'zero\u0000in-ref', number: 'FV/41' },
+      { ref: `long-${'x'.repeat(300)}`, number: 'FV/42' },
+      { ref: 'fine', number: 'FV/43' },
+      // A backslash before "u0000" is text, not a zero byte.
+      { ref: 'backslash', number: 'FV/44', kind: 'skip', note: 'C:\\u0000' },
+    )
+    expect(counts).toMatchObject({ submitted: 1, unmappable: 2, invalid: 1, skipped: 1 })
+    expect(await row('backslash')).toMatchObject({ state: 'skipped', data: { note: 'C:\\u0000' } })
+    expect(await row('zero-in-data')).toMatchObject({
+      state: 'unmappable',
+      code: 'DOCUMENT_UNSTORABLE',
+      field: 'document',
+      data: null,
+    })
+    expect(await row('zero\\u0000in-ref')).toMatchObject({
+      state: 'unmappable',
+      code: 'DOCUMENT_UNSTORABLE',
+      field: 'ref',
+    })
+    expect(await row(`long-${'x'.repeat(300)}`)).toMatchObject({ state: 'invalid', field: 'sourceRef' })
+    expect(await row('fine')).toMatchObject({ state: 'submitted' })
+  })
+
   it('stops at a failure that is not about the document, keeping what came before it', async () => {
     await expect(
       take(

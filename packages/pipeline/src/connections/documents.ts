@@ -22,9 +22,9 @@ import { isPipelineError } from '../errors.ts'
 import { emitEvents } from '../events/events.ts'
 import { submitInvoice } from '../invoices/intake.ts'
 import type { ConnectionRecord } from './connections.ts'
+import { storableJson, storableText, unkeepable } from './document-checks.ts'
 
-/** The largest source document the hub keeps (JSON bytes). */
-export const MAX_DOCUMENT_BYTES = 1024 * 1024
+export { MAX_DOCUMENT_BYTES } from './document-checks.ts'
 
 /** What happened to one document. */
 export interface DocumentOutcome {
@@ -89,10 +89,12 @@ async function mapAndSubmit(
     if (isPipelineError(error, 'INVOICE_INVALID')) {
       const issues = (error.details.issues ?? []) as Fa3Issue[]
       const first = issues.find((issue) => issue.severity === 'error')
+      // Refused before the model's checks (the document's ref as a sourceRef): the error names the field itself.
+      const field = first?.path ?? (typeof error.details.field === 'string' ? error.details.field : undefined)
       return {
         state: 'invalid',
         code: 'INVOICE_INVALID',
-        ...(first?.path ? { field: first.path } : {}),
+        ...(field ? { field } : {}),
         reason: error.message,
         fix: 'correct the document in the source system; the hub maps it again when it changes',
         issues,
@@ -130,9 +132,17 @@ async function record(
   document: SourceDocument,
   json: string,
   hash: string,
-  outcome: DocumentOutcome,
+  given: DocumentOutcome,
   previous: Previous | undefined,
 ): Promise<void> {
+  // A connector's message may quote the source (a zero byte in a customer's name): stored as text it can keep.
+  const outcome: DocumentOutcome = {
+    ...given,
+    ...(given.code ? { code: storableText(given.code) } : {}),
+    ...(given.field ? { field: storableText(given.field) } : {}),
+    ...(given.reason ? { reason: storableText(given.reason) } : {}),
+    ...(given.fix ? { fix: storableText(given.fix) } : {}),
+  }
   const keep = outcome.state === 'submitted' ? null : json
   const attempts = outcome.state === 'waiting' ? (previous?.state === 'waiting' ? previous.attempts + 1 : 1) : 0
   // A wait that keeps failing backs off (an original stuck for hours is looked at hourly, not every 30 s).
@@ -152,7 +162,7 @@ async function record(
     field: outcome.field ?? null,
     reason: outcome.reason?.slice(0, 2000) ?? null,
     fix: outcome.fix?.slice(0, 2000) ?? null,
-    issues: outcome.issues ? JSON.stringify(outcome.issues) : null,
+    issues: outcome.issues ? storableJson(outcome.issues) : null,
     retry_at: retryAt,
     attempts,
     updated_at: new Date(),
@@ -213,11 +223,17 @@ export async function takeDocuments(
   documents: readonly SourceDocument[],
 ): Promise<Record<SourceDocumentState | 'unchanged', number>> {
   const counts = { submitted: 0, skipped: 0, unmappable: 0, invalid: 0, waiting: 0, refused: 0, unchanged: 0 }
-  for (const document of documents) {
-    const json = JSON.stringify(document.data ?? null)
+  for (const pulled of documents) {
+    // Recorded under a ref the database can store; a ref that had to change is the document's problem (below).
+    const document: SourceDocument = {
+      ...pulled,
+      ref: storableText(pulled.ref),
+      ...(pulled.updatedAt ? { updatedAt: storableText(pulled.updatedAt) } : {}),
+    }
+    const json = JSON.stringify(pulled.data ?? null)
     const hash = hashOf(json)
-    // Looked up before the size check: an oversized document pulled again unchanged was recorded (and its
-    // document.unmappable event emitted) on every pull.
+    // Looked up before the checks of what can be kept: an oversized document pulled again unchanged was recorded
+    // (and its document.unmappable event emitted) on every pull.
     const known = await context.db
       .selectFrom('source_documents')
       .select(['state', 'data_hash', 'code', 'attempts'])
@@ -228,14 +244,9 @@ export async function takeDocuments(
       counts.unchanged++
       continue
     }
-    if (Buffer.byteLength(json) > MAX_DOCUMENT_BYTES) {
-      const outcome: DocumentOutcome = {
-        state: 'unmappable',
-        code: 'DOCUMENT_TOO_LARGE',
-        field: 'document',
-        reason: `document ${document.ref} is over ${MAX_DOCUMENT_BYTES} bytes as JSON`,
-      }
-      await record(context, connection, document, 'null', hash, outcome, known)
+    const problem = unkeepable(pulled, json)
+    if (problem) {
+      await record(context, connection, document, 'null', hash, problem, known)
       counts.unmappable++
       continue
     }
