@@ -177,6 +177,21 @@ describe.each(testBackends())('writing back through a connection (%s)', (backend
     })
   })
 
+  it('settles as failed, not as nothing to do, when the connection’s connector is not installed here', async () => {
+    await saveConnection(context.db, context.keys, registry, 'acme', {
+      name: 'unloaded',
+      connector: 'erp',
+      secrets: { apiKey: 'k' },
+    })
+    await context.db.updateTable('connections').set({ connector: 'erp-v2' }).where('name', '=', 'unloaded').execute()
+    const { id } = await confirmed('ok-6', 'unloaded')
+    await writeBack(id)
+    expect(await stateOf(id)).toEqual({
+      writeback_state: 'failed',
+      writeback_error: 'connector erp-v2 is not installed in this hub',
+    })
+  })
+
   it('has nothing to do for an invoice whose connection is gone or off, and waits for one not confirmed', async () => {
     const gone = await confirmed('ok-3', 'deleted-crm')
     await writeBack(gone.id)

@@ -107,6 +107,12 @@ export function writeBackHandler(
       .where('name', '=', invoice.source)
       .executeTakeFirst()
     const connector = row ? options.registry.get(row.connector) : undefined
+    // A connection whose plugin this hub does not load is a configuration to fix, not one that writes nothing back:
+    // settled as `none`, its invoices' write-backs were lost without a word.
+    if (row?.enabled && !connector) {
+      await markFailed(context, invoice, row.name, `connector ${row.connector} is not installed in this hub`, {})
+      return
+    }
     if (!row?.enabled || !connector?.writeBack) {
       await markNothingToDo(context, invoice.id)
       return
