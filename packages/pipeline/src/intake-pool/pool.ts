@@ -98,16 +98,18 @@ export function createIntakePool(options: IntakePoolOptions = {}): IntakePool {
       close: async () => {},
     }
   }
-  const piscina = new Piscina<PrepareTask, PrepareResult>({
-    filename: options.filename ?? new URL('./worker.ts', import.meta.url).href,
-    // Started on the first document, not with the app: a gateway that never gets XML never pays for them.
-    minThreads: 0,
-    maxThreads: threads,
-    idleTimeout: 600_000,
-    resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 512 },
-    niceIncrement: options.niceIncrement ?? 10,
-    ...(options.workerData !== undefined ? { workerData: options.workerData } : {}),
-  })
+  // Started with the first document, every thread at once (each compiles the XSD as it starts, see worker.ts):
+  // a gateway that never gets XML never loads fa3 and libxml2 again, and a document never waits for a cold thread.
+  let piscina: Piscina<PrepareTask, PrepareResult> | undefined
+  const threadsOf = () =>
+    (piscina ??= new Piscina<PrepareTask, PrepareResult>({
+      filename: options.filename ?? new URL('./worker.ts', import.meta.url).href,
+      minThreads: threads,
+      maxThreads: threads,
+      resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 512 },
+      niceIncrement: options.niceIncrement ?? 10,
+      ...(options.workerData !== undefined ? { workerData: options.workerData } : {}),
+    }))
   const queue = new FairQueue<Job>()
   // Threads one tenant may hold at once: all but one, when there is more than one.
   const perTenant = Math.max(1, threads - 1)
@@ -121,7 +123,7 @@ export function createIntakePool(options: IntakePoolOptions = {}): IntakePool {
       running++
       runningBy.set(job.tenantId, (runningBy.get(job.tenantId) ?? 0) + 1)
       const started = performance.now()
-      piscina
+      threadsOf()
         .run(job.task, { signal: AbortSignal.timeout(timeoutMs), transferList: movable(job.task.input.invoice) })
         .then(job.resolve, (error: unknown) => {
           // The deadline ended the thread (piscina starts another): the document was too costly to check.
@@ -158,6 +160,8 @@ export function createIntakePool(options: IntakePoolOptions = {}): IntakePool {
       return outcome(result)
     },
     load: () => ({ running, waiting: queue.size }),
-    close: () => piscina.destroy(),
+    close: async () => {
+      await piscina?.destroy()
+    },
   }
 }

@@ -5,8 +5,14 @@
  *
  * @module
  */
+import { fa3Validator } from '@ksef-hub/fa3'
 import { isPipelineError } from '../errors.ts'
 import { type PreparedSubmission, type PrepareInput, prepareSubmission } from '../invoices/prepare.ts'
+
+// The FA(3) XSD compiled when the thread starts, not on its first document: a thread's first document waited
+// over a second for it (and for the thread), which was the worst answer another tenant got while one tenant's
+// documents held the other thread.
+fa3Validator()
 
 /** What the main thread sends. */
 export interface PrepareTask {
