@@ -83,8 +83,8 @@ export const ConnectionSchema = z
     lastError: z.string().nullable(),
     lastErrorAt: z.string().nullable(),
     documents: counts(['submitted', 'skipped', 'unmappable', 'invalid', 'waiting', 'refused']),
-    writeBacks: counts(['pending', 'done', 'failed', 'none']),
-    imports: counts(['pending', 'done', 'failed']),
+    writeBacks: counts(['pending', 'done', 'failed', 'none', 'parked']),
+    imports: counts(['pending', 'done', 'failed', 'parked']),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

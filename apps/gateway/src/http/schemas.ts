@@ -134,6 +134,12 @@ export const InvoiceViewSchema = z
     upo: z.enum(['stored', 'pending', 'none']),
     rejection: z.object({ code: z.number().nullable(), reason: Label, details: z.unknown() }).nullable(),
     warnings: z.array(z.unknown()),
+    writeBack: z
+      .object({ state: z.enum(['pending', 'done', 'failed', 'none', 'parked']), error: z.string().nullable() })
+      .openapi({
+        description:
+          'KSeF’s answer handed back to the source system: `parked` while its connection waits for re-authorization, `failed` with the reason.',
+      }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -5,13 +5,7 @@
  * @module
  */
 import { createRoute, z } from '@hono/zod-openapi'
-import {
-  checkKsefCertificate,
-  getTenant,
-  ksefCredentialsKind,
-  listConnections,
-  setKsefCredentials,
-} from '@ksef-hub/pipeline'
+import { getTenant, ksefCredentialsKind, listConnections, setKsefCredentials } from '@ksef-hub/pipeline'
 import type { GatewayApp, RouteDeps } from '../env.ts'
 import { validJson } from '../http/body.ts'
 import { problem, TenantViewSchema } from '../http/schemas.ts'
@@ -87,9 +81,8 @@ export function registerTenantRoutes(app: GatewayApp, deps: RouteDeps): void {
   app.openAPIRegistry.registerPath(credentialsRoute)
   app.put('/v1/tenant/credentials', async (c) => {
     const credentials = await validJson(c, CredentialsSchema)
-    // Parsed and checked before it is stored: the worker would find a bad one only when it signs in to KSeF.
-    if ('certificate' in credentials) checkKsefCertificate(credentials, deps.context.now())
-    await setKsefCredentials(db, keys, c.get('caller').tenantId, credentials)
+    // A certificate is parsed and checked before it is stored (setKsefCredentials does it, for every way in).
+    await setKsefCredentials(db, keys, c.get('caller').tenantId, credentials, deps.context.now())
     return c.body(null, 204)
   })
 }

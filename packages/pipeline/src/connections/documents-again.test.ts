@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testBackends } from '../testing/backends.ts'
 import { openTestContext, type TestContext } from '../testing/database.ts'
 import type { ConnectionRecord } from './connections.ts'
-import { remapWaiting, takeDocuments } from './documents.ts'
+import { takeDocuments } from './documents.ts'
 import { hostConnection } from './host.ts'
 import { connectorRegistry } from './registry.ts'
+import { remapWaiting } from './remap.ts'
 import { type SourceCalls, type SourceItem, sourceConnector } from './test-source.ts'
 import { connectTenant } from './test-support.ts'
 
@@ -111,6 +112,27 @@ describe.each(testBackends())('documents pulled again, waiting, and told about (
     expect(calls.maps.slice(before)).toEqual(['w1'])
     expect(await remapWaiting(context, connector, work, connection, 10)).toBe(1)
     expect(calls.maps.slice(before)).toEqual(['w1', 'w2'])
+  })
+
+  it('keeps one waiting document whose mapping fails from holding up the others', async () => {
+    await take({ ref: 'stuck', number: 'FV/30', kind: 'wait' }, { ref: 'late', number: 'FV/31', kind: 'wait' })
+    // The connector now fails on one of them with a plain error (not a wait, not a mapping error).
+    await context.db
+      .updateTable('source_documents')
+      .set({ data: JSON.stringify({ ref: 'stuck', number: 'FV/30', kind: 'boom' }) })
+      .where('connection_id', '=', connection.id)
+      .where('ref', '=', 'stuck')
+      .execute()
+    calls.ready?.add('late')
+    advance(31_000)
+    // Both are due (with any waiting document an earlier test left): neither holds the other up.
+    expect(await remapWaiting(context, connector, work, connection, 10)).toBeGreaterThanOrEqual(2)
+    expect(await row('late')).toMatchObject({ state: 'submitted' })
+    expect(await row('stuck')).toMatchObject({
+      state: 'waiting',
+      reason: expect.stringMatching(/could not be mapped again: the source locked stuck/),
+    })
+    expect(await secondsUntilRetry('stuck')).toBeGreaterThanOrEqual(60)
   })
 
   it('tells the tenant once per distinct problem, while the audit keeps every sighting', async () => {

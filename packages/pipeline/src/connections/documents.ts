@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto'
 import {
   type AnyConnector,
   type ConnectorContext,
+  isConnectorError,
   isMappingError,
   isNotReadyError,
   type SourceDocument,
@@ -43,7 +44,8 @@ const hashOf = (json: string) => createHash('sha256').update(json).digest('base6
 /** States that end a document's journey until the source changes it. */
 const SETTLED = new Set<SourceDocumentState>(['submitted', 'skipped', 'unmappable', 'invalid', 'refused'])
 
-async function mapAndSubmit(
+/** Maps a document and takes its invoice in; what happened, for {@link record}. */
+export async function mapAndSubmit(
   context: PipelineContext,
   connector: AnyConnector,
   work: ConnectorContext<unknown, unknown>,
@@ -117,7 +119,7 @@ async function mapAndSubmit(
 }
 
 /** What was recorded of a document before. */
-interface Previous {
+export interface Previous {
   readonly state: SourceDocumentState
   readonly code: string | null
   readonly attempts: number
@@ -126,7 +128,8 @@ interface Previous {
 /** The longest wait between two mappings of a waiting document. */
 const MAX_WAIT_MS = 3600_000
 
-async function record(
+/** Records what happened to a document (and tells the tenant of a new problem). */
+export async function record(
   context: PipelineContext,
   connection: ConnectionRecord,
   document: SourceDocument,
@@ -255,41 +258,4 @@ export async function takeDocuments(
     counts[outcome.state]++
   }
   return counts
-}
-
-/**
- * Maps again the waiting documents of a connection whose time has come (from the document as it was pulled).
- *
- * @returns how many were mapped again
- * @example
- * ```ts
- * await remapWaiting(context, connector, work, connection, 100)
- * ```
- */
-export async function remapWaiting(
-  context: PipelineContext,
-  connector: AnyConnector,
-  work: ConnectorContext<unknown, unknown>,
-  connection: ConnectionRecord,
-  limit: number,
-): Promise<number> {
-  const due = await context.db
-    .selectFrom('source_documents')
-    .select(['ref', 'data', 'source_updated_at', 'data_hash', 'state', 'code', 'attempts'])
-    .where('connection_id', '=', connection.id)
-    .where('state', '=', 'waiting')
-    .where('retry_at', '<=', context.now())
-    .orderBy('retry_at')
-    .limit(limit)
-    .execute()
-  for (const row of due) {
-    const document: SourceDocument = {
-      ref: row.ref,
-      data: row.data,
-      ...(row.source_updated_at ? { updatedAt: row.source_updated_at } : {}),
-    }
-    const outcome = await mapAndSubmit(context, connector, work, connection, document)
-    await record(context, connection, document, JSON.stringify(row.data), row.data_hash, outcome, row)
-  }
-  return due.length
 }

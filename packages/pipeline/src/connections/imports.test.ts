@@ -9,6 +9,7 @@ import { type ConnectionRecord, saveConnection } from './connections.ts'
 import { markNeedsReauth } from './health.ts'
 import { type ImportJob, importHandler, queueImports } from './imports.ts'
 import { connectorRegistry } from './registry.ts'
+import { resumeParked } from './resume.ts'
 import { connectTenant, fakeJob, OTHER_NIP } from './test-support.ts'
 
 /** A bookkeeping system: a bill per KSeF number; a seller NIP in `failures` makes it fail that way. */
@@ -184,7 +185,7 @@ describe.each(testBackends())('importing incoming invoices through connections (
     })
   })
 
-  it('defers a rate-limited import, and fails one whose connection needs re-authorization or stopped importing', async () => {
+  it('defers a rate-limited import, parks one whose connection needs re-authorization, fails one that stopped importing', async () => {
     failures.set('PZ/5', new ConnectorError('rate_limit', 'Books: 429', { retryAfterMs: 30_000 }))
     const [limited, parked] = await receive(['PZ/5', 'PZ/6'])
     await run(books, limited as string)
@@ -194,9 +195,12 @@ describe.each(testBackends())('importing incoming invoices through connections (
     await markNeedsReauth(context, archive, 'revoked')
     await run(archive, parked as string)
     expect((await importsOf(parked as string)).find((row) => row.name === 'archive')).toMatchObject({
-      state: 'failed',
+      state: 'parked',
       error: 'the archive connection needs re-authorization',
     })
+    // Not resumed while the connection still waits for its secrets.
+    await resumeParked(context)
+    expect((await importsOf(parked as string)).find((row) => row.name === 'archive')?.state).toBe('parked')
     await saveConnection(context.db, context.keys, registry, 'acme', { connector: 'books', importIncoming: false })
     await run(books, parked as string)
     expect((await importsOf(parked as string)).find((row) => row.name === 'books')).toMatchObject({

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { isConnectorError } from '@ksef-hub/connector-sdk'
 import type { Transaction } from 'kysely'
 import type { Job } from 'pg-boss'
 import type { PipelineContext } from '../context.ts'
@@ -76,7 +77,7 @@ export async function queueImports(
 async function settle(
   context: PipelineContext,
   job: ImportJob,
-  change: { state: 'pending' | 'done' | 'failed'; target_ref?: string; error?: string | null },
+  change: { state: 'pending' | 'done' | 'failed' | 'parked'; target_ref?: string; error?: string | null },
 ): Promise<void> {
   await context.db
     .updateTable('incoming_imports')
@@ -115,8 +116,9 @@ export function importHandler(context: PipelineContext, options: HostOptions): (
     }
     const connection = toConnectionRecord(row)
     if (connection.status === 'needs_reauth') {
+      // Parked, and resumed by the schedule once the connection is authorized again.
       await settle(context, job.data, {
-        state: 'failed',
+        state: 'parked',
         error: `the ${connection.name} connection needs re-authorization`,
       })
       return
@@ -161,7 +163,11 @@ export function importHandler(context: PipelineContext, options: HostOptions): (
         )
         return
       }
-      await settle(context, job.data, { state: 'failed', error: (error as Error).message.slice(0, 1000) })
+      const refused = isConnectorError(error) && error.kind === 'auth'
+      await settle(context, job.data, {
+        state: refused ? 'parked' : 'failed',
+        error: (error as Error).message.slice(0, 1000),
+      })
     }
   }
 }

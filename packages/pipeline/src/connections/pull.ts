@@ -12,9 +12,10 @@ import type { Job } from 'pg-boss'
 import type { PipelineContext } from '../context.ts'
 import { QUEUES } from '../queue/queues.ts'
 import { type ConnectionRecord, toConnectionRecord } from './connections.ts'
-import { remapWaiting, takeDocuments } from './documents.ts'
+import { takeDocuments } from './documents.ts'
 import { recordConnectionError, settleFailure } from './health.ts'
 import { type HostOptions, hostConnection } from './host.ts'
+import { remapWaiting } from './remap.ts'
 
 /** A pull job. */
 export interface PullJob {

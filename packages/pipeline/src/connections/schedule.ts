@@ -1,7 +1,8 @@
 /**
  * The connections' chore, every minute: a pull for each connection whose interval has passed (webhooks trigger pulls
  * in between; the schedule is the fallback and the catch-up), a round for connections with waiting documents whose
- * time has come, and forgetting webhook deliveries older than the replay window.
+ * time has come, resuming the work parked while a connection waited for re-authorization, and forgetting webhook
+ * deliveries older than the replay window.
  *
  * @module
  */
@@ -9,6 +10,7 @@ import { sql } from 'kysely'
 import type { PipelineContext } from '../context.ts'
 import { requestPull } from './pull.ts'
 import type { ConnectorRegistry } from './registry.ts'
+import { resumeParked } from './resume.ts'
 import { REPLAY_WINDOW_HOURS } from './webhooks-in.ts'
 
 const DEFAULT_EVERY_MINUTES = 5
@@ -76,5 +78,6 @@ export async function scheduleConnections(context: PipelineContext, registry: Co
     .deleteFrom('webhook_receipts')
     .where('received_at', '<', sql<Date>`now() - make_interval(hours => ${REPLAY_WINDOW_HOURS})`)
     .execute()
+  await resumeParked(context)
   return asked
 }

@@ -25,8 +25,8 @@ export interface ConnectionStatus extends ConnectionRecord {
   /** Documents by what became of them. */
   readonly documents: Readonly<Record<SourceDocumentState, number>>
   /** Invoices of this connection by write-back state. */
-  readonly writeBacks: Readonly<Record<'pending' | 'done' | 'failed' | 'none', number>>
-  readonly imports: Readonly<Record<'pending' | 'done' | 'failed', number>>
+  readonly writeBacks: Readonly<Record<'pending' | 'done' | 'failed' | 'none' | 'parked', number>>
+  readonly imports: Readonly<Record<'pending' | 'done' | 'failed' | 'parked', number>>
 }
 
 /** A document as the API shows it. */
@@ -102,8 +102,8 @@ export async function connectionStatus(
     lastError: row.last_error,
     lastErrorAt: row.last_error_at ? new Date(row.last_error_at) : null,
     documents: counts(['submitted', 'skipped', 'unmappable', 'invalid', 'waiting', 'refused'], documents),
-    writeBacks: counts(['pending', 'done', 'failed', 'none'], writeBacks),
-    imports: counts(['pending', 'done', 'failed'], imports),
+    writeBacks: counts(['pending', 'done', 'failed', 'none', 'parked'], writeBacks),
+    imports: counts(['pending', 'done', 'failed', 'parked'], imports),
   }
 }
 

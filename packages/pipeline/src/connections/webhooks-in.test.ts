@@ -151,6 +151,25 @@ describe.each(testBackends())('webhooks in (%s)', (backend) => {
     expect((await webhookAudit()).at(-1)?.details).toMatchObject({ outcome: 'replayed', pulls: 0 })
   })
 
+  it('takes an authentic delivery whose id and refs carry text PostgreSQL cannot store, instead of failing it', async () => {
+    const reply = await receive(
+      call(
+        { deliveryId: 'd-\u0000-9', events: [{ account: 'ORG-B', refs: ['INV-\u0000', 'INV-\ud800'] }] },
+        { key: 'app-key' },
+      ),
+    )
+    expect(reply).toEqual({ status: 200, body: { received: true } })
+    expect((await webhookAudit()).at(-1)?.details).toMatchObject({
+      outcome: 'accepted',
+      deliveryId: 'd-\ufffd-9',
+      refs: ['INV-\ufffd', 'INV-\ufffd'],
+    })
+    // The same delivery again is a replay: the id was kept as stored, and compared so.
+    const again = await receive(call({ deliveryId: 'd-\u0000-9', events: [{ account: 'ORG-B' }] }, { key: 'app-key' }))
+    expect(again).toEqual({ status: 200, body: { received: true } })
+    expect((await webhookAudit()).at(-1)?.details).toMatchObject({ outcome: 'replayed' })
+  })
+
   it('answers a handshake before any check, and remembers nothing of it', async () => {
     const receipts = await context.db.selectFrom('webhook_receipts').select('delivery_id').execute()
     const reply = await receive(call({}, { headers: { 'x-hook-secret': 'challenge-1' } }))

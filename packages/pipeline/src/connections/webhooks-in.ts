@@ -30,12 +30,18 @@ export interface WebhookReply {
   readonly body?: string | Record<string, unknown>
 }
 
+/**
+ * Text PostgreSQL can store: an authentic delivery may still carry U+0000 or a lone surrogate in an id (text and
+ * jsonb refuse both), which would turn it into a 500 the source retries for hours.
+ */
+const storable = (text: string): string => text.replace(/\u0000/g, '\uFFFD').toWellFormed()
+
 function replayGuard(context: PipelineContext, connectionId: string): ReplayGuard {
   return {
     async firstSight(deliveryId) {
       const inserted = await context.db
         .insertInto('webhook_receipts')
-        .values({ connection_id: connectionId, delivery_id: deliveryId.slice(0, 500) })
+        .values({ connection_id: connectionId, delivery_id: storable(deliveryId).slice(0, 500) })
         .onConflict((conflict) => conflict.columns(['connection_id', 'delivery_id']).doNothing())
         .returning('delivery_id')
         .executeTakeFirst()
@@ -122,10 +128,13 @@ export async function receiveConnectionWebhook(
       details: {
         connection: connection.name,
         outcome: reception.kind,
-        deliveryId: reception.kind === 'accepted' ? reception.parsed.deliveryId : undefined,
+        deliveryId: reception.kind === 'accepted' ? storable(reception.parsed.deliveryId) : undefined,
         refs:
           reception.kind === 'accepted'
-            ? reception.parsed.events.flatMap((event) => event.refs ?? []).slice(0, 100)
+            ? reception.parsed.events
+                .flatMap((event) => event.refs ?? [])
+                .slice(0, 100)
+                .map(storable)
             : [],
         pulls: pulled.size,
         bytes: target.request.rawBody.length,

@@ -9,6 +9,7 @@ import { openTestContext, type TestContext } from '../testing/database.ts'
 import { saveConnection } from './connections.ts'
 import { markNeedsReauth } from './health.ts'
 import { connectorRegistry } from './registry.ts'
+import { resumeParked } from './resume.ts'
 import { connectTenant, fakeJob, NIP, walkInvoice } from './test-support.ts'
 import { type WriteBackJob, writeBackHandler } from './writeback.ts'
 
@@ -103,7 +104,7 @@ describe.each(testBackends())('writing back through a connection (%s)', (backend
     expect(await stateOf(id)).toEqual({ writeback_state: 'none', writeback_error: null })
   })
 
-  it('settles as failed, with the reason, while the connection needs re-authorization', async () => {
+  it('parks the write-back, with the reason, while the connection needs re-authorization, and resumes it once authorized again', async () => {
     await saveConnection(context.db, context.keys, registry, 'acme', {
       name: 'parked',
       connector: 'erp',
@@ -119,12 +120,27 @@ describe.each(testBackends())('writing back through a connection (%s)', (backend
     await writeBack(id)
     expect(callsOf('ok-2')).toEqual([])
     expect(await stateOf(id)).toEqual({
-      writeback_state: 'failed',
+      writeback_state: 'parked',
       writeback_error: 'the parked connection needs re-authorization',
     })
+    // Still waiting: the schedule leaves it parked.
+    await resumeParked(context)
+    expect((await stateOf(id)).writeback_state).toBe('parked')
+    // New secrets: the schedule resumes it with a job, and it goes through.
+    await saveConnection(context.db, context.keys, registry, 'acme', {
+      name: 'parked',
+      connector: 'erp',
+      secrets: { apiKey: 'k2' },
+    })
+    expect(await resumeParked(context)).toBeGreaterThanOrEqual(1)
+    expect(await stateOf(id)).toEqual({ writeback_state: 'pending', writeback_error: null })
+    expect(await context.boss.findJobs(QUEUES.writeBack, { data: { invoiceId: id }, queued: true })).toHaveLength(1)
+    await writeBack(id)
+    expect(callsOf('ok-2')).toHaveLength(1)
+    expect((await stateOf(id)).writeback_state).toBe('done')
   })
 
-  it('parks the connection when the system refuses the grant, and settles the write-back as failed', async () => {
+  it('parks the connection when the system refuses the grant, and the write-back with it', async () => {
     await saveConnection(context.db, context.keys, registry, 'acme', {
       name: 'revoked',
       connector: 'erp',
@@ -132,7 +148,7 @@ describe.each(testBackends())('writing back through a connection (%s)', (backend
     })
     const { id } = await confirmed('refused-1', 'revoked')
     await writeBack(id)
-    expect(await stateOf(id)).toEqual({ writeback_state: 'failed', writeback_error: 'ERP: 401 token revoked' })
+    expect(await stateOf(id)).toEqual({ writeback_state: 'parked', writeback_error: 'ERP: 401 token revoked' })
     const connection = await context.db
       .selectFrom('connections')
       .select('status')

@@ -31,25 +31,29 @@ async function markNothingToDo(context: PipelineContext, invoiceId: string): Pro
   await context.db.updateTable('invoices').set({ writeback_state: 'none' }).where('id', '=', invoiceId).execute()
 }
 
-/** Settles a write-back as failed, with the reason the tenant sees on the invoice. */
+/**
+ * Settles a write-back as failed, with the reason the tenant sees on the invoice; `parked` when the connection
+ * waits for re-authorization (the schedule resumes it once new secrets are set).
+ */
 async function markFailed(
   context: PipelineContext,
   invoice: { id: string; tenant_id: string },
   connection: string,
   reason: string,
   details: Record<string, unknown>,
+  state: 'failed' | 'parked' = 'failed',
 ): Promise<void> {
   await context.db.transaction().execute(async (trx) => {
     await trx
       .updateTable('invoices')
-      .set({ writeback_state: 'failed', writeback_error: reason.slice(0, 1000) })
+      .set({ writeback_state: state, writeback_error: reason.slice(0, 1000) })
       .where('id', '=', invoice.id)
       .where('writeback_state', '<>', 'done')
       .execute()
     await appendAudit(trx, {
       tenantId: invoice.tenant_id,
       invoiceId: invoice.id,
-      kind: 'writeback.failed',
+      kind: `writeback.${state}`,
       actor: 'worker',
       details: { connection, reason, ...details },
     })
@@ -119,13 +123,8 @@ export function writeBackHandler(
     }
     const connection = toConnectionRecord(row)
     if (connection.status === 'needs_reauth') {
-      await markFailed(
-        context,
-        invoice,
-        connection.name,
-        `the ${connection.name} connection needs re-authorization`,
-        {},
-      )
+      const reason = `the ${connection.name} connection needs re-authorization`
+      await markFailed(context, invoice, connection.name, reason, {}, 'parked')
       return
     }
     const upo = await context.db
@@ -172,7 +171,8 @@ export function writeBackHandler(
         return
       }
       if (action.kind === 'stop') {
-        await markFailed(context, invoice, connection.name, message, { kind })
+        // A refused grant parks the write-back until the connection is authorized again; the rest need a person.
+        await markFailed(context, invoice, connection.name, message, { kind }, kind === 'auth' ? 'parked' : 'failed')
         return
       }
       if (job.retryCount >= job.retryLimit) {

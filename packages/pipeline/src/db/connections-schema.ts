@@ -76,7 +76,8 @@ export interface IncomingImportsTable {
   connection_id: string
   incoming_id: string
   tenant_id: string
-  state: 'pending' | 'done' | 'failed'
+  /** `parked`: waiting for the connection's re-authorization. */
+  state: 'pending' | 'done' | 'failed' | 'parked'
   target_ref: string | null
   error: string | null
   attempts: Generated<number>

@@ -86,7 +86,8 @@ export interface InvoicesTable {
   warnings: JSONColumnType<unknown[]>
   send_attempts: Generated<number>
   version: Generated<number>
-  writeback_state: 'pending' | 'done' | 'failed' | 'none'
+  /** `parked`: waiting for its connection's re-authorization. */
+  writeback_state: 'pending' | 'done' | 'failed' | 'none' | 'parked'
   writeback_error: string | null
   /** When the tenant was told the invoice is stuck (once per stall). */
   stuck_alerted_at: Timestamp | null

@@ -50,6 +50,14 @@ export interface InvoiceView {
     readonly details: unknown
   } | null
   readonly warnings: unknown[]
+  /**
+   * KSeF's answer handed back to the system the invoice came from: `none` (from the API, or a connection that writes
+   * nothing back), `pending`, `done`, `parked` (the connection waits for re-authorization), `failed` with the reason.
+   */
+  readonly writeBack: {
+    readonly state: 'pending' | 'done' | 'failed' | 'none' | 'parked'
+    readonly error: string | null
+  }
   readonly createdAt: Date
   readonly updatedAt: Date
 }
@@ -100,6 +108,7 @@ export function toInvoiceView(row: Omit<Invoice, 'xml' | 'model'>): InvoiceView 
           }
         : null,
     warnings: row.warnings ?? [],
+    writeBack: { state: row.writeback_state, error: row.writeback_error },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   }

@@ -9,6 +9,7 @@ import type { Database } from '../db/schema.ts'
 import { PipelineError } from '../errors.ts'
 import type { MasterKeyRing } from '../secrets/master-key.ts'
 import { putSecret, secretNames } from '../secrets/store.ts'
+import { checkKsefCertificate } from '../tenants/ksef-certificate.ts'
 
 type Db = Kysely<Database> | Transaction<Database>
 
@@ -18,8 +19,11 @@ export type KsefCredentialsInput =
   | { readonly certificate: string; readonly privateKey: string }
 
 /**
- * Stores a tenant's KSeF credentials (encrypted), replacing the other kind.
+ * Stores a tenant's KSeF credentials (encrypted), replacing the other kind. A certificate is parsed and checked
+ * first (its key is its own, not encrypted, valid at `now`), whichever way it comes (API, CLI, tenant file): the
+ * worker would find a bad one only when it signs in to KSeF.
  *
+ * @throws {@link PipelineError} `CONFIGURATION` naming what is wrong; nothing is stored then
  * @example
  * ```ts
  * await setKsefCredentials(db, ring, 'acme', { token: process.env.KSEF_TOKEN! })
@@ -30,6 +34,7 @@ export async function setKsefCredentials(
   ring: MasterKeyRing,
   tenantId: string,
   credentials: KsefCredentialsInput,
+  now: Date = new Date(),
 ): Promise<void> {
   if ('token' in credentials) {
     if (!credentials.token.trim()) throw new PipelineError('CONFIGURATION', 'the KSeF token is empty')
@@ -37,9 +42,7 @@ export async function setKsefCredentials(
     await db.deleteFrom('secrets').where('tenant_id', '=', tenantId).where('name', '=', 'ksef-certificate').execute()
     return
   }
-  if (!credentials.certificate.includes('BEGIN CERTIFICATE') || !credentials.privateKey.includes('PRIVATE KEY')) {
-    throw new PipelineError('CONFIGURATION', 'the certificate and the private key must be PEM')
-  }
+  checkKsefCertificate(credentials, now)
   await putSecret(
     db,
     ring,

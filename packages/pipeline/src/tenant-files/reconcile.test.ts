@@ -174,4 +174,16 @@ connectors:
       accessToken: 'token-de',
     })
   })
+
+  it('parses a certificate from a tenant file before storing it, as the API and the CLI do', async () => {
+    await writeFile(join(dir, 'junk.crt'), '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n')
+    await writeFile(join(dir, 'junk.key'), '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n')
+    const file = parseTenantFile(
+      'cert.yaml',
+      `id: cert\nname: Cert\nnip: "5265877635"\nenvironment: test\ncredentials:\n  ksefCertificate:\n    certificate: { file: ${join(dir, 'junk.crt')} }\n    privateKey: { file: ${join(dir, 'junk.key')} }\n`,
+    )
+    const [report] = await reconcileTenants(context, [file], {}, registry)
+    expect(report).toMatchObject({ action: 'failed', error: expect.stringMatching(/certificate/) })
+    expect(await context.db.selectFrom('tenants').select('id').where('id', '=', 'cert').execute()).toEqual([])
+  })
 })

@@ -6,14 +6,7 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util'
-import {
-  checkKsefCertificate,
-  getTenant,
-  ksefCredentialsKind,
-  listTenants,
-  rotateApiKey,
-  setKsefCredentials,
-} from '@ksef-hub/pipeline'
+import { getTenant, ksefCredentialsKind, listTenants, rotateApiKey, setKsefCredentials } from '@ksef-hub/pipeline'
 import { type Command, EXIT } from '../../command.ts'
 import { output, usageError, withHub } from './hub.ts'
 
@@ -132,8 +125,7 @@ export const credentialsCommand: Command = {
           certificate: await readFile(resolve(io.cwd, values.certificate as string), 'utf8'),
           privateKey: await readFile(resolve(io.cwd, values['private-key'] as string), 'utf8'),
         }
-        // Parsed and checked before it is stored: the worker would find a bad one only when it signs in to KSeF.
-        checkKsefCertificate(pair, new Date())
+        // Parsed and checked before it is stored (by setKsefCredentials, for every way in).
         await setKsefCredentials(database.db, keys, id, pair)
       }
       const kind = token ? 'token' : 'certificate'

@@ -76,7 +76,7 @@ export const connections: Migration = {
       connection_id text not null references hub.connections (id) on delete cascade,
       incoming_id text not null,
       tenant_id text not null,
-      state text not null check (state in ('pending', 'done', 'failed')),
+      state text not null check (state in ('pending', 'done', 'failed', 'parked')),
       target_ref text,
       error text,
       attempts integer not null default 0,
@@ -94,5 +94,9 @@ export const connections: Migration = {
       on conflict (tenant_id, name) do nothing`,
     `update hub.tenants set settings = settings - 'connectors' where settings ? 'connectors'`,
     `drop table hub.tenant_connectors`,
+    // A write-back parked while its connection waits for re-authorization, resumed when it is authorized again.
+    `alter table hub.invoices drop constraint invoices_writeback_state_check`,
+    `alter table hub.invoices add constraint invoices_writeback_state_check
+      check (writeback_state in ('pending', 'done', 'failed', 'none', 'parked'))`,
   ],
 }
