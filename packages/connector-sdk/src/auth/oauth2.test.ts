@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { ConnectorError } from '../errors.ts'
 import { createHttpClient } from '../http/client.ts'
 import { type LocalServer, localServer } from '../http/local-server.ts'
+import { failure } from '../test-support.ts'
 import { clientCredentialsGrant, refreshTokenGrant, type TokenClient } from './oauth2.ts'
 
 const NOW = new Date('2026-11-20T10:00:00Z')
@@ -36,16 +36,6 @@ const client = (extra: Partial<TokenClient> = {}): TokenClient => ({
   ...extra,
 })
 const form = () => Object.fromEntries(new URLSearchParams(server.received[0]?.body))
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof ConnectorError) return error
-    throw error
-  }
-  throw new Error('expected a ConnectorError')
-}
 
 describe('client authentication', () => {
   it('is HTTP Basic by default, with id and secret form-encoded (RFC 6749 §2.3.1)', async () => {

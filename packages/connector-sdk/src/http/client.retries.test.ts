@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events'
 import type { ServerResponse } from 'node:http'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { ConnectorError } from '../errors.ts'
+import { failure } from '../test-support.ts'
 import { createHttpClient } from './client.ts'
 import { createLimiter } from './limiter.ts'
 import { closedPort, type LocalServer, localServer, type ReceivedRequest } from './local-server.ts'
@@ -56,16 +56,6 @@ beforeEach(() => {
 
 const client = (options: Partial<Parameters<typeof createHttpClient>[0]> = {}) =>
   createHttpClient({ hosts: [api.origin], retries: 2, timeoutMs: 5_000, backoffMs: () => 1, ...options })
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof ConnectorError) return error
-    throw error
-  }
-  throw new Error('expected a ConnectorError')
-}
 
 describe('timeouts', () => {
   it('end a hanging exchange in a transient error once the time is up', async () => {

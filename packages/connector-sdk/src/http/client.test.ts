@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConnectorError } from '../errors.ts'
+import { failure } from '../test-support.ts'
 import { createHttpClient } from './client.ts'
 import { type LocalServer, localServer, type ReceivedRequest } from './local-server.ts'
 
@@ -76,16 +77,6 @@ afterAll(async () => {
 
 const client = (options: Partial<Parameters<typeof createHttpClient>[0]> = {}) =>
   createHttpClient({ hosts: [`${api.origin}/api/v2`], retries: 0, timeoutMs: 5_000, ...options })
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof ConnectorError) return error
-    throw error
-  }
-  throw new Error('expected a ConnectorError')
-}
 
 describe('the host allow-list', () => {
   it('allows any path of an allowed origin (a path in hosts is ignored)', async () => {

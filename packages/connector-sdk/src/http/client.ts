@@ -8,6 +8,7 @@ import type { HttpClient, HttpRequest, HttpResponse } from '../contract/http.ts'
 import { ConnectorError, isConnectorError } from '../errors.ts'
 import { errorOfStatus } from './classify.ts'
 import { createLimiter, type Limiter } from './limiter.ts'
+import { sleep } from './sleep.ts'
 
 /** How a client is set up. */
 export interface HttpClientOptions {
@@ -36,20 +37,6 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREAC
 
 // A finished wait takes its listener off the job's signal: a long pull backs off many times on one signal, and
 // each wait left a listener behind.
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason)
-    const abort = () => {
-      clearTimeout(timer)
-      reject(signal?.reason)
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', abort)
-      resolve()
-    }, ms)
-    signal?.addEventListener('abort', abort, { once: true })
-  })
-
 function originOf(value: string): string {
   try {
     return new URL(value).origin

@@ -7,6 +7,7 @@
  */
 import type { ConnectionLimits } from '../contract/definition.ts'
 import { ConnectorError } from '../errors.ts'
+import { sleep } from './sleep.ts'
 
 const WINDOW_MS = 60_000
 
@@ -18,20 +19,6 @@ export interface Limiter {
 
 // An aborted signal ends the wait before it starts; a finished wait takes its listener off the job's signal (a
 // long pull waits many times on one signal, and each wait left a listener behind).
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason)
-    const abort = () => {
-      clearTimeout(timer)
-      reject(signal?.reason)
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', abort)
-      resolve()
-    }, ms)
-    signal?.addEventListener('abort', abort, { once: true })
-  })
-
 /**
  * Creates a limiter (no limits given: it never waits).
  *

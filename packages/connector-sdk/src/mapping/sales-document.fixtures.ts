@@ -8,7 +8,6 @@ import { formatIssue, type InvoiceInput, type ValidationReport, validateInvoice,
 import { randomNip } from '@ksef-hub/fa3/testing'
 import { expect } from 'vitest'
 import type { SentInvoice } from '../contract/context.ts'
-import { ConnectorError } from '../errors.ts'
 import type { ComposeContext } from './sales-document.ts'
 import type { SalesDocument } from './sales-document-schema.ts'
 import type { TaxCodeTable } from './tax-codes.ts'
@@ -97,20 +96,5 @@ export function validated(invoice: InvoiceInput): ValidationReport {
   return report
 }
 
-/**
- * The connector error a promise rejects with (a test fails if it resolves, or rejects with anything else).
- *
- * @example
- * ```ts
- * expect(await rejection(composeInvoice({ ...base, lines: [] }, contextWith()))).toMatchObject({ field: 'lines' })
- * ```
- */
-export async function rejection(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof ConnectorError) return error
-    throw error
-  }
-  throw new Error('expected a ConnectorError')
-}
+/** The connector error a promise rejects with (the SDK tests' one helper, under the name these tests use). */
+export { failure as rejection } from '../test-support.ts'

@@ -5,6 +5,7 @@ import { type AnyConnector, defineConnector, SDK_VERSION } from '../contract/def
 import { ConnectorError } from '../errors.ts'
 import { createLimiter } from '../http/limiter.ts'
 import { type LocalServer, localServer } from '../http/local-server.ts'
+import { failure } from '../test-support.ts'
 import { type ConnectorHost, createConnectorContext } from './context.ts'
 
 const SECRET = 'sk_live_TOPSECRET'
@@ -74,16 +75,6 @@ const hostWith = (overrides: Partial<ConnectorHost> = {}): ConnectorHost => ({
   hub: { invoiceOf: async () => undefined },
   ...overrides,
 })
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof ConnectorError) return error
-    throw error
-  }
-  throw new Error('expected a ConnectorError')
-}
 
 describe('createConnectorContext', () => {
   it("gives the checked settings and an HTTP client for the connector's hosts only", async () => {

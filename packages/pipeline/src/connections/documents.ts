@@ -10,7 +10,6 @@ import { createHash } from 'node:crypto'
 import {
   type AnyConnector,
   type ConnectorContext,
-  isConnectorError,
   isMappingError,
   isNotReadyError,
   type SourceDocument,

@@ -34,7 +34,7 @@ export interface WebhookReply {
  * Text PostgreSQL can store: an authentic delivery may still carry U+0000 or a lone surrogate in an id (text and
  * jsonb refuse both), which would turn it into a 500 the source retries for hours.
  */
-const storable = (text: string): string => text.replace(/\u0000/g, '\uFFFD').toWellFormed()
+const storable = (text: string): string => text.replaceAll('\u0000', '\uFFFD').toWellFormed()
 
 function replayGuard(context: PipelineContext, connectionId: string): ReplayGuard {
   return {
