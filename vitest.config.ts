@@ -14,6 +14,9 @@ const roots = ['packages', 'apps', 'plugins']
 // a time, with the machine to themselves.
 const CONCURRENT_FILES = 3
 const CHAOS = 'chaos/**/*.test.ts'
+// The connectors' end-to-end runs last minutes each, mostly waiting out a source's outage: a project of their own
+// starts them with everything else, so the wait overlaps the other suites instead of following them.
+const LONG_E2E = 'connectors/custom-*.test.ts'
 
 const project = (root: string) => {
   const globalSetup = existsSync(join(root, 'vitest.global-setup.ts'))
@@ -30,10 +33,11 @@ const project = (root: string) => {
         name: 'test',
         include: ['**/*.test.ts'],
         ...base,
-        exclude: [...base.exclude, CHAOS],
+        exclude: [...base.exclude, CHAOS, LONG_E2E],
         maxWorkers: CONCURRENT_FILES,
       },
     },
+    { extends: true, test: { name: 'test/connectors', include: [LONG_E2E], ...base, maxWorkers: 2 } },
     {
       extends: true,
       test: { name: 'test/chaos', include: [CHAOS], ...base, maxWorkers: 1, sequence: { groupOrder: 1 } },

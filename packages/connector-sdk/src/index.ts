@@ -71,6 +71,7 @@ export {
 export { errorOfStatus, kindOfStatus, MAX_RETRY_AFTER_MS, retryAfterMs } from './http/classify.ts'
 export { createHttpClient, type HttpClientOptions } from './http/client.ts'
 export { createLimiter, type Limiter } from './http/limiter.ts'
+export { type PaginateOptions, paginate } from './http/paginate.ts'
 export { buyerNipOf, normalizeNip } from './mapping/nip.ts'
 export { type ComposeContext, composeInvoice } from './mapping/sales-document.ts'
 export {

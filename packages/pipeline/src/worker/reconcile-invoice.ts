@@ -21,8 +21,19 @@ const BATCH_IN_PROGRESS = new Set([100, 150])
 // uploaded; 21157: a part's size differs from the declared one): such a session is never processed.
 const NEVER_PROCESSED = new Set([21205, 21157])
 
-/** Thrown to have pg-boss look again later (the job's retry with backoff). */
+/** Thrown to have pg-boss look again later (the job's retry with backoff), once the looks below run out. */
 class NotYet extends Error {}
+
+/**
+ * Looks at a batch KSeF is still processing, a grace apart, before the queue's backoff takes over: a batch takes
+ * seconds to minutes, and the backoff (15 s doubling to 10 minutes) left its invoices ambiguous far longer.
+ */
+const MAX_LOOKS = 120
+
+/** A reconciliation job: the invoice, and how many times a batch in progress sent it back. */
+interface ReconcileJob extends InvoiceJob {
+  readonly looks?: number
+}
 
 /**
  * The handler of the invoice reconciliation queue.
@@ -32,7 +43,7 @@ class NotYet extends Error {}
  * await boss.work(QUEUES.reconcileInvoice, reconcileInvoiceHandler(env))
  * ```
  */
-export function reconcileInvoiceHandler(env: WorkerEnv): (jobs: Job<InvoiceJob>[]) => Promise<void> {
+export function reconcileInvoiceHandler(env: WorkerEnv): (jobs: Job<ReconcileJob>[]) => Promise<void> {
   return async ([job]) => {
     if (!job) return
     const invoice = await env.context.db
@@ -72,7 +83,16 @@ export function reconcileInvoiceHandler(env: WorkerEnv): (jobs: Job<InvoiceJob>[
             return
           }
         }
-        if (BATCH_IN_PROGRESS.has(status)) throw new NotYet(`batch session ${sessionRef} is still being processed`)
+        if (BATCH_IN_PROGRESS.has(status)) {
+          const looks = job.data.looks ?? 0
+          if (looks >= MAX_LOOKS) throw new NotYet(`batch session ${sessionRef} is still being processed`)
+          await env.context.boss.send(
+            QUEUES.reconcileInvoice,
+            { ...job.data, looks: looks + 1 },
+            { startAfter: new Date(Date.now() + env.tuning.reconcileGraceMs), group: { id: invoice.tenant_id } },
+          )
+          return
+        }
       }
       const found = await tc.client.findInSession(sessionRef, invoice.invoice_hash)
       if (found) {
