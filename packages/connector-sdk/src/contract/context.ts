@@ -54,6 +54,12 @@ export interface ConnectorContext<Settings, Secrets> {
   /** The hub's clock. */
   readonly now: () => Date
   readonly hub: HubLookup
+  /**
+   * Where the source system must send this connection's webhooks (what a subscription names as its notification
+   * URL), when the hub knows its public address (`KSEF_HUB_PUBLIC_URL`); `undefined` otherwise, and a connector
+   * then relies on pulls alone.
+   */
+  readonly webhookUrl?: string
 }
 
 /** What a webhook check runs with: settings and secrets as stored, no network (answers must be quick). */

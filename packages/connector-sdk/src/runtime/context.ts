@@ -27,6 +27,8 @@ export interface ConnectorHost {
   readonly signal: AbortSignal
   readonly now: () => Date
   readonly hub: HubLookup
+  /** Where this connection's webhooks arrive, when the hub has a public address. */
+  readonly webhookUrl?: string
   /** The connection's limiter in this process (the host keeps one per connection; default: one from `limits`). */
   readonly limiter?: Limiter
   /** Retries of a transient failure within one call, and the backoff before each (the HTTP client's defaults). */
@@ -104,5 +106,6 @@ export function createConnectorContext(
     signal: host.signal,
     now: host.now,
     hub: host.hub,
+    ...(host.webhookUrl ? { webhookUrl: host.webhookUrl } : {}),
   }
 }

@@ -43,6 +43,10 @@ describe('configuration', () => {
       webhookPrivateNetworks: 'block',
     })
     expect(workerOptionsOf(loadConfig({ DATABASE_URL: 'postgres://hub@db/hub' })).tuning).toEqual({})
+    expect(workerOptionsOf(loadConfig({ KSEF_HUB_PUBLIC_URL: 'https://hub.example.com' })).publicUrl).toBe(
+      'https://hub.example.com',
+    )
+    expect(() => loadConfig({ KSEF_HUB_PUBLIC_URL: 'hub.example.com' })).toThrow(/KSEF_HUB_PUBLIC_URL must be an http/)
     expect(() => loadConfig({ KSEF_HUB_POLL_MAX_MS: '-5' })).toThrow(/KSEF_HUB_POLL_MAX_MS/)
     expect(() => loadConfig({ KSEF_HUB_QUEUE_POLL_SECONDS: '0.1' })).toThrow(
       /KSEF_HUB_QUEUE_POLL_SECONDS must be at least 0.5/,

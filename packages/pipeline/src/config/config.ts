@@ -35,6 +35,20 @@ export const configSchema = z.object({
   KSEF_HUB_DATA_DIR: z.preprocess(blankToUndefined, z.string().default('.data')),
   /** The gateway's port. */
   PORT: z.preprocess(blankToUndefined, port.default(3000)),
+  /**
+   * The address source systems reach the gateway at (`https://hub.example.com`), from which connections' webhook
+   * URLs are made; unset: connectors that subscribe to webhooks (Business Central) rely on their pulls.
+   */
+  KSEF_HUB_PUBLIC_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(
+        /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/,
+        'must be an http(s):// address without a query (https://hub.example.com)',
+      )
+      .optional(),
+  ),
   /** The gateway's interface; 127.0.0.1 unless exposed on purpose. */
   HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
   /** 32 random bytes in Base64 that encrypt tenants' secrets. */

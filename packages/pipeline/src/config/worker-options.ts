@@ -32,6 +32,7 @@ export function workerOptionsOf(config: HubConfig): WorkerOptions {
     tuning,
     ...(config.KSEF_HUB_KSEF_TIMEOUT_MS ? { ksefTimeoutMs: config.KSEF_HUB_KSEF_TIMEOUT_MS } : {}),
     ...(config.KSEF_HUB_CONNECTOR_TIMEOUT_MS ? { connectorTimeoutMs: config.KSEF_HUB_CONNECTOR_TIMEOUT_MS } : {}),
+    ...(config.KSEF_HUB_PUBLIC_URL ? { publicUrl: config.KSEF_HUB_PUBLIC_URL } : {}),
     ...(config.KSEF_HUB_QUEUE_POLL_SECONDS ? { pollingIntervalSeconds: config.KSEF_HUB_QUEUE_POLL_SECONDS } : {}),
   }
 }

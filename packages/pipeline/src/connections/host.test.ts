@@ -78,6 +78,16 @@ describe.each(testBackends())('hosting a connector (%s)', (backend) => {
     await expect(work.http.request({ url: `${elsewhere}/documents` })).rejects.toThrow(
       `${elsewhere} is not among the connection's hosts`,
     )
+    // Without the hub's public address there is nowhere a source could send webhooks to.
+    expect(work.webhookUrl).toBeUndefined()
+    const reachable = await hostConnection(
+      context,
+      { registry, publicUrl: 'https://hub.example.com/' },
+      source,
+      connection,
+      signal(),
+    )
+    expect(reachable.webhookUrl).toBe('https://hub.example.com/v1/connectors/source/acme/webhook')
   })
 
   it('refuses settings that no longer fit the connector, naming the field', async () => {

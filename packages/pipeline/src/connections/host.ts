@@ -25,6 +25,23 @@ export interface HostOptions {
   readonly registry: ConnectorRegistry
   /** Time for one HTTP exchange with a source system (default 30 s). */
   readonly timeoutMs?: number
+  /** The hub's public address (`https://hub.example.com`), from which a connection's webhook URL is made. */
+  readonly publicUrl?: string
+}
+
+/**
+ * Where a connection's webhooks arrive: the gateway's route for its connector and tenant under the hub's public
+ * address (the one place that spells that URL for a connector; the gateway's route is its other end).
+ *
+ * @example
+ * ```ts
+ * connectionWebhookUrl('https://hub.example.com', 'business-central', 'acme')
+ * // 'https://hub.example.com/v1/connectors/business-central/acme/webhook'
+ * ```
+ */
+export function connectionWebhookUrl(publicUrl: string, connectorId: string, tenantId: string): string {
+  const base = publicUrl.replace(/\/+$/, '')
+  return `${base}/v1/connectors/${encodeURIComponent(connectorId)}/${encodeURIComponent(tenantId)}/webhook`
 }
 
 // One limiter per connection in this process, so every job of a connection shares the system's limits.
@@ -106,5 +123,6 @@ export async function hostConnection(
     hub: hubLookup(context, connection),
     limiter: limiterOf(connector, connection),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.publicUrl ? { webhookUrl: connectionWebhookUrl(options.publicUrl, connector.id, tenant.id) } : {}),
   })
 }

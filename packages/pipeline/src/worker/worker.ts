@@ -35,6 +35,8 @@ export interface WorkerOptions {
   readonly connectors?: readonly AnyConnector[]
   /** Time for one HTTP exchange with a source system (default 30 s). */
   readonly connectorTimeoutMs?: number
+  /** The hub's public address, for the webhook URL a connector subscribes with (none: connectors only pull). */
+  readonly publicUrl?: string
   readonly tuning?: Partial<WorkerTuning>
   /** The client-side KSeF rate limiter: `official` limits (default) or `off`. */
   readonly rateLimits?: 'official' | 'off'
@@ -90,6 +92,7 @@ export async function startWorker(context: PipelineContext, options: WorkerOptio
   const host = {
     registry: env.connectors,
     ...(options.connectorTimeoutMs ? { timeoutMs: options.connectorTimeoutMs } : {}),
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
   }
   const polling = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 }
   // Per-invoice queues fetch in batches and keep fetching while batches come back full (see each-job.ts).
