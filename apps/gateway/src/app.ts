@@ -26,6 +26,7 @@ import { createMetrics, observe } from './middleware/metrics/index.ts'
 import { tenantRateLimit } from './middleware/rate-limit/index.ts'
 import { tenantAuth } from './middleware/tenant-auth/index.ts'
 import { refuseZeroBytesInUrl } from './middleware/url-text/index.ts'
+import { registerConnectionDocumentRoutes } from './routes/connection-documents.ts'
 import { registerConnectionRoutes } from './routes/connections.ts'
 import { registerConnectorWebhookRoutes } from './routes/connector-webhooks.ts'
 import { registerIncomingRoutes } from './routes/incoming.ts'
@@ -137,6 +138,7 @@ function build(deps: GatewayDeps): GatewayAppHandle {
   registerTenantRoutes(app, routeDeps)
   registerTenantLifecycleRoutes(app, routeDeps)
   registerConnectionRoutes(app, routeDeps)
+  registerConnectionDocumentRoutes(app, routeDeps)
   registerConnectorWebhookRoutes(app, routeDeps)
   registerOperationsRoutes(app, routeDeps, () => draining)
 

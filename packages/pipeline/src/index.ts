@@ -50,6 +50,7 @@ export {
 export { markNeedsReauth } from './connections/health.ts'
 export { type PullJob, requestPull } from './connections/pull.ts'
 export { type ConnectorRegistry, connectorOf, connectorRegistry } from './connections/registry.ts'
+export { MAX_RETRY_REFS, retryDocuments } from './connections/retry.ts'
 export { scheduleConnections } from './connections/schedule.ts'
 export {
   type ConnectionStatus,

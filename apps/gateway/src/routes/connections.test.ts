@@ -169,4 +169,24 @@ describe.each(testBackends())('connections over HTTP (%s)', (backend) => {
     const bad = await call(t.url, 'GET', '/v1/connections/crm/documents?state=lost', { apiKey: acme.apiKey })
     expect(bad.json).toMatchObject({ status: 400, field: 'query.state' })
   })
+
+  it('retries a document that did not become an invoice; refuses one that did, an unknown one, and bad refs', async () => {
+    const retry = (apiKey: string, json: unknown) =>
+      call(t.url, 'POST', '/v1/connections/crm/documents/retry', { apiKey, json })
+    expect((await retry(acme.apiKey, { refs: ['INV-2'] })).json).toEqual({ retried: 1 })
+    const waiting = await call(t.url, 'GET', '/v1/connections/crm/documents?ref=INV-2', { apiKey: acme.apiKey })
+    expect(waiting.json).toMatchObject({
+      documents: [{ ref: 'INV-2', state: 'waiting', reason: 'a retry was asked for' }],
+    })
+    const invoice = await retry(acme.apiKey, { refs: ['INV-1'] })
+    expect(invoice).toMatchObject({ status: 409, json: { code: 'ILLEGAL_TRANSITION' } })
+    expect((await retry(acme.apiKey, { refs: ['INV-404'] })).json).toMatchObject({
+      status: 404,
+      detail: 'connection crm has no document INV-404',
+    })
+    expect((await retry(acme.apiKey, { refs: ['INV-\u0000'] })).json).toMatchObject({ status: 400, field: 'refs.0' })
+    expect((await retry(acme.apiKey, { refs: [] })).json).toMatchObject({ status: 400, field: 'refs' })
+    // Another tenant's connection is not there for this caller.
+    expect((await retry(other.apiKey, { refs: ['INV-2'] })).status).toBe(404)
+  })
 })

@@ -1,6 +1,6 @@
 /**
  * Connections: the connectors this hub runs, and the caller's connections to its systems (create, change, read
- * with how their pulls go, ask for a pull now, read the documents that could not become invoices and why).
+ * with how their pulls go, ask for a pull now); their documents are `connection-documents.ts`.
  * Everything goes through the pipeline's connection functions; secrets go in and never come out.
  *
  * @module
@@ -11,7 +11,6 @@ import {
   connectionStatus,
   getConnection,
   listConnections,
-  listSourceDocuments,
   requestPull,
   saveConnection,
 } from '@ksef-hub/pipeline'
@@ -22,8 +21,6 @@ import {
   ConnectionParamSchema,
   ConnectionSchema,
   ConnectorSchema,
-  DocumentsQuerySchema,
-  SourceDocumentSchema,
   zeroBytePath,
 } from '../http/connection-schemas.ts'
 import { GatewayError } from '../http/problem.ts'
@@ -91,19 +88,6 @@ const syncRoute = createRoute({
     409: problem('The connection is disabled or needs re-authorization'),
   },
 })
-const documentsRoute = createRoute({
-  method: 'get',
-  path: '/v1/connections/{id}/documents',
-  tags,
-  summary: "The connection's documents, newest change first: each with its invoice, or why it has none and the fix",
-  security,
-  request: { params: ConnectionParamSchema, query: DocumentsQuerySchema },
-  responses: {
-    200: json(z.object({ documents: z.array(SourceDocumentSchema) }), 'The documents'),
-    404: problem('No such connection'),
-  },
-})
-
 const iso = (value: Date | null) => (value ? value.toISOString() : null)
 
 function view(status: ConnectionStatus) {
@@ -181,20 +165,5 @@ export function registerConnectionRoutes(app: GatewayApp, deps: RouteDeps): void
     }
     await requestPull(context, { tenantId, connectionId: connection.id, reason: 'api' })
     return c.json({ requested: true as const }, 202)
-  })
-  app.openapi(documentsRoute, async (c) => {
-    const query = c.req.valid('query')
-    const documents = await listSourceDocuments(context.db, c.get('caller').tenantId, c.req.valid('param').id, query)
-    return c.json(
-      {
-        documents: documents.map((document) => ({
-          ...document,
-          retryAt: iso(document.retryAt),
-          firstSeenAt: document.firstSeenAt.toISOString(),
-          updatedAt: document.updatedAt.toISOString(),
-        })),
-      },
-      200,
-    )
   })
 }

@@ -5,7 +5,8 @@
  * @module
  */
 import type { AnyConnector } from '@ksef-hub/connector-sdk'
+import businessCentral from '@ksef-hub/connector-business-central'
 import custom from '@ksef-hub/connector-custom'
 
 /** The connectors of plugins/, in folder order. */
-export const PLUGIN_CONNECTORS: readonly AnyConnector[] = [custom]
+export const PLUGIN_CONNECTORS: readonly AnyConnector[] = [businessCentral, custom]

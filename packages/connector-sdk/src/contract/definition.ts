@@ -48,6 +48,12 @@ export interface PullCapability<Settings, Secrets, Cursor> {
   readonly everyMinutes?: number | EveryMinutes<Settings>
   /** One page of documents changed since `cursor` (`undefined`: the first pull ever). */
   page(context: ConnectorContext<Settings, Secrets>, cursor: Cursor | undefined): Promise<PullPage<Cursor>>
+  /**
+   * One document read again, as a page would give it; `undefined` when the source no longer has it. The hub reads a
+   * document again when a person asks it to retry one, after fixing what its mapping needed elsewhere in the source
+   * (a customer's NIP, which changes no posted invoice). Without it, a retry maps the document as it was pulled.
+   */
+  document?(context: ConnectorContext<Settings, Secrets>, ref: string): Promise<SourceDocument | undefined>
 }
 
 /** Receiving the source's webhooks. */

@@ -38,7 +38,8 @@ export interface DocumentOutcome {
   readonly retryAt?: Date
 }
 
-const hashOf = (json: string) => createHash('sha256').update(json).digest('base64url')
+/** The digest by which a document pulled again is known to be unchanged. */
+export const hashOf = (json: string): string => createHash('sha256').update(json).digest('base64url')
 
 /** States that end a document's journey until the source changes it. */
 const SETTLED = new Set<SourceDocumentState>(['submitted', 'skipped', 'unmappable', 'invalid', 'refused'])

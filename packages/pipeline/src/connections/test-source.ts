@@ -59,7 +59,7 @@ export interface Source {
 
 /**
  * Starts a source on a free port of 127.0.0.1: `GET /documents?after=N&limit=K` with `Authorization: Bearer <key>`
- * answers `{ items, next, more }`.
+ * answers `{ items, next, more }`; `GET /documents/{ref}` answers one item (404 when it has none).
  *
  * @example
  * ```ts
@@ -76,6 +76,13 @@ export async function startSource(items: SourceItem[] = []): Promise<Source> {
   }
   const answer = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1')
+    const one = /^\/documents\/(.+)$/.exec(url.pathname)
+    if (one) {
+      const item = source.items.find((each) => each.ref === decodeURIComponent(one[1] as string))
+      if (item) response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(item))
+      else response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}')
+      return
+    }
     const after = Number(url.searchParams.get('after') ?? 0)
     const limit = Number(url.searchParams.get('limit') ?? 2)
     source.requests.push(after)
@@ -132,7 +139,12 @@ export interface SourceCalls {
  */
 export function sourceConnector(
   calls: SourceCalls,
-  options: { id?: string; everyMinutes?: number | ((settings: { everyMinutes?: number }) => number) } = {},
+  options: {
+    id?: string
+    everyMinutes?: number | ((settings: { everyMinutes?: number }) => number)
+    /** Whether it reads one document again (`pull.document`), as a retry wants. */
+    readsOne?: boolean
+  } = {},
 ): AnyConnector {
   return defineConnector({
     id: options.id ?? 'source',
@@ -172,6 +184,19 @@ export function sourceConnector(
           more: body.more,
         }
       },
+      document: options.readsOne
+        ? async (context, ref) => {
+            const { apiKey } = await context.credentials.current()
+            const response = await context.http.request({
+              url: `${context.settings.baseUrl}/documents/${encodeURIComponent(ref)}`,
+              headers: { authorization: `Bearer ${apiKey}` },
+              accept: [404],
+            })
+            if (response.status === 404) return undefined
+            const item = response.json<SourceItem>()
+            return { ref: item.ref, data: item, ...(item.updatedAt ? { updatedAt: item.updatedAt } : {}) }
+          }
+        : undefined,
     },
     async map(context, document) {
       calls.maps.push(document.ref)
