@@ -64,8 +64,8 @@ function nipOf(data: DocumentData, settings: Settings, who: string, customerNumb
     const fields = settings.buyer.nipFields.join(', ')
     const fix =
       error.code === 'BUYER_NIP_MISSING'
-        ? `enter the NIP as VAT Registration No. of customer ${customerNumber} in Business Central (the connection reads ${fields}; settings.buyer.nipFields), then update the posted document so the hub reads it again`
-        : `correct the VAT Registration No. of customer ${customerNumber} in Business Central (10 digits with a valid checksum, PL prefix allowed), then update the posted document so the hub reads it again`
+        ? `enter the NIP as VAT Registration No. of customer ${customerNumber} in Business Central (the connection reads ${fields}; settings.buyer.nipFields), then retry the document (POST /v1/connections/{id}/documents/retry): the hub reads it again`
+        : `correct the VAT Registration No. of customer ${customerNumber} in Business Central (10 digits with a valid checksum, PL prefix allowed), then retry the document (POST /v1/connections/{id}/documents/retry): the hub reads it again`
     throw new MappingError(error.code, error.field, error.message, { fix })
   }
 }

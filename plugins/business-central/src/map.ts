@@ -120,7 +120,7 @@ function checkRate(data: DocumentData, currency: string, label: string): void {
     {
       fix: `enter the ${currency} rate (NBP, the working day before the posting date) in Currency Exchange Rates in Business Central${
         data.exchangeRate === undefined ? ' (or set settings.exchangeRates: bc)' : ''
-      }, then update the posted document so the hub reads it again`,
+      }, then retry the document (POST /v1/connections/{id}/documents/retry): the hub reads it again`,
     },
   )
 }
