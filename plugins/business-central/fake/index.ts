@@ -9,7 +9,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { listenerOf } from '@ksef-hub/connector-sdk/testing'
 import { type BcCredentials, Entra } from './auth.ts'
 import { COMPANIES } from './catalog.ts'
 import { createClock, type FakeClock } from './clock.ts'
@@ -151,20 +151,7 @@ export async function startFakeBc(options: FakeBcOptions = {}): Promise<FakeBc> 
       timers,
     }),
   )
-  const listen = (port: number) =>
-    new Promise<number>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject)
-        resolve((server.address() as AddressInfo).port)
-      })
-    })
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (!server.listening) return resolve()
-      server.close(() => resolve())
-      server.closeAllConnections()
-    })
+  const { listen, stop } = listenerOf(server)
   const port = await listen(options.port ?? 0)
   origin = `http://127.0.0.1:${port}`
   return testApi({

@@ -8,9 +8,8 @@
  */
 import { randomBytes } from 'node:crypto'
 import { createServer, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { WebhookRequest } from '@ksef-hub/connector-sdk'
-import type { FakeFailure } from '@ksef-hub/connector-sdk/testing'
+import { type FakeFailure, listenerOf } from '@ksef-hub/connector-sdk/testing'
 import { type ApiState, isEventsPath, route } from './api.ts'
 import { sendJson } from './http.ts'
 import { Seeder, type SeedOptions, type SeedResult } from './seed.ts'
@@ -166,20 +165,7 @@ export async function startFakeErp(options: FakeErpOptions = {}): Promise<FakeEr
       if (!response.headersSent) sendJson(response, 500, { error: 'server_error', message: (error as Error).message })
     })
   })
-  const listen = (port: number) =>
-    new Promise<number>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject)
-        resolve((server.address() as AddressInfo).port)
-      })
-    })
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (!server.listening) return resolve()
-      server.close(() => resolve())
-      server.closeAllConnections()
-    })
+  const { listen, stop } = listenerOf(server)
   const port = await listen(options.port ?? 0)
   const url = `http://127.0.0.1:${port}`
 

@@ -44,6 +44,7 @@ export {
   type TimelineEntry,
   type TimelineEvent,
 } from './host.ts'
+export { type Listener, listenerOf } from './listener.ts'
 export {
   CHECK_NAMES,
   type CheckName,
