@@ -6,11 +6,11 @@
  * @module
  */
 import { randomUUID } from 'node:crypto'
+import { addDays, generator } from '@ksef-hub/connector-sdk/testing'
 import type { CompanyTemplate } from './catalog.ts'
 import { VENDORS } from './catalog.ts'
 import type { FakeClock } from './clock.ts'
 import type { Numbering } from './documents.ts'
-import { addDays, generator } from './generate.ts'
 import type { Store } from './store.ts'
 
 /** A company as the test-side API describes it. */

@@ -1,11 +1,11 @@
 /**
  * The fake's HTTP pieces: an answer as data, BC's error bodies (with the CorrelationId BC appends to every
- * message), Entra's OAuth error bodies, and bodies read within a size limit.
+ * message) and Entra's OAuth error bodies (bodies are read by the SDK's `readBody`, within a limit).
  *
  * @module
  */
 import { randomUUID } from 'node:crypto'
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { ServerResponse } from 'node:http'
 import { type BcErrorFact, correlationSuffix, type EntraErrorFact } from './facts.ts'
 
 /** What the fake answers to one request. */
@@ -104,35 +104,4 @@ export function send(
   headers['content-length'] = String(body?.length ?? 0)
   response.writeHead(answer.status, headers)
   response.end(body)
-}
-
-/**
- * A body over the limit (answered 413).
- *
- * @example
- * ```ts
- * if (size > limit) throw new BodyTooLarge()
- * ```
- */
-export class BodyTooLarge extends Error {}
-
-/**
- * Reads a request's body, refusing one over `limit` bytes (declared or counted).
- *
- * @throws {BodyTooLarge} over the limit
- * @example
- * ```ts
- * const raw = await readBody(request, 1_048_576)
- * ```
- */
-export async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
-  if (Number(request.headers['content-length'] ?? 0) > limit) throw new BodyTooLarge()
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size > limit) throw new BodyTooLarge()
-    chunks.push(chunk)
-  }
-  return Buffer.concat(chunks)
 }

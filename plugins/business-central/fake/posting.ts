@@ -5,8 +5,9 @@
  *
  * @module
  */
+
+import { addDays } from '@ksef-hub/connector-sdk/testing'
 import { type Numbering, recalculate, TAX_RATES } from './documents.ts'
-import { addDays } from './generate.ts'
 import type { Row } from './model.ts'
 import type { Store, Stored } from './store.ts'
 

@@ -9,6 +9,8 @@
  *
  * @module
  */
+
+import { addDays, generator, nipOf } from '@ksef-hub/connector-sdk/testing'
 import { warsawDay } from '@ksef-hub/fa3'
 import {
   CONSUMERS,
@@ -24,7 +26,7 @@ import {
 } from './catalog.ts'
 import type { FakeClock } from './clock.ts'
 import type { Numbering } from './documents.ts'
-import { addDays, generator, nipOf, written } from './generate.ts'
+import { written } from './generate.ts'
 import { type DocumentInput, type LineInput, postDocument } from './posting.ts'
 import type { BcSeedOptions, BcSeedResult } from './seed-options.ts'
 import type { Store, Stored } from './store.ts'

@@ -7,12 +7,13 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { BodyTooLarge, readBody } from '@ksef-hub/connector-sdk/testing'
 import type { BcCredentials, Entra } from './auth.ts'
 import type { FakeClock } from './clock.ts'
 import type { ApiContext } from './context.ts'
 import type { Numbering } from './documents.ts'
 import { BC_ERRORS, ENTRA_ERRORS } from './facts.ts'
-import { type Answer, BcError, BodyTooLarge, bcErrorAnswer, entraErrorAnswer, readBody, send } from './http.ts'
+import { type Answer, BcError, bcErrorAnswer, entraErrorAnswer, send } from './http.ts'
 import type { Fault, Faults, Limiter } from './limits.ts'
 import { parseSegments, routeApi } from './router.ts'
 import type { Store } from './store.ts'

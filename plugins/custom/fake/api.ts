@@ -6,8 +6,9 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { BodyTooLarge, readBody } from '@ksef-hub/connector-sdk/testing'
 import { z } from 'zod'
-import { BodyTooLarge, readBody, sendJson } from './http.ts'
+import { sendJson } from './http.ts'
 import { BadRequest, type Store } from './store.ts'
 import { hubSignatureValid, ksefEventSchema } from './webhooks.ts'
 

@@ -1,19 +1,9 @@
 /**
- * The small HTTP pieces of the fake source: JSON answers, bodies read within a size limit.
+ * The small HTTP pieces of the fake source: JSON answers (bodies are read by the SDK's `readBody`, within a limit).
  *
  * @module
  */
-import type { IncomingMessage, ServerResponse } from 'node:http'
-
-/**
- * A body over the limit (answered 413).
- *
- * @example
- * ```ts
- * if (size > limit) throw new BodyTooLarge()
- * ```
- */
-export class BodyTooLarge extends Error {}
+import type { ServerResponse } from 'node:http'
 
 /**
  * Sends a JSON answer.
@@ -36,25 +26,4 @@ export function sendJson(
     ...headers,
   })
   response.end(text)
-}
-
-/**
- * Reads a request's body, refusing one over `limit` bytes (declared or counted).
- *
- * @throws {BodyTooLarge} over the limit
- * @example
- * ```ts
- * const raw = await readBody(request, 1_048_576)
- * ```
- */
-export async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
-  if (Number(request.headers['content-length'] ?? 0) > limit) throw new BodyTooLarge()
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size > limit) throw new BodyTooLarge()
-    chunks.push(chunk)
-  }
-  return Buffer.concat(chunks)
 }

@@ -7,6 +7,8 @@
  *
  * @module
  */
+
+import { addDays, generator } from '@ksef-hub/connector-sdk/testing'
 import { warsawDay } from '@ksef-hub/fa3'
 import { randomNip } from '@ksef-hub/fa3/testing'
 import {
@@ -23,7 +25,7 @@ import {
   SELLER_ACCOUNT,
   UNMAPPED_PRODUCT,
 } from './catalog.ts'
-import { addDays, generator, written } from './generate.ts'
+import { written } from './generate.ts'
 import type { Store } from './store.ts'
 import type { FakeCustomer, FakeDocument, FakeLine } from './types.ts'
 

@@ -54,12 +54,36 @@ export interface FakeServer {
   close(): Promise<void>
 }
 
-async function readBody(message: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * A request body over a fake's limit (a fake answers 413, as its system does).
+ *
+ * @example
+ * ```ts
+ * if (error instanceof BodyTooLarge) return send(response, 413, …)
+ * ```
+ */
+export class BodyTooLarge extends Error {
+  constructor(limit: number) {
+    super(`request body over ${limit} bytes`)
+  }
+}
+
+/**
+ * A request's body read whole, within a limit (refused at once when its declared length is over).
+ *
+ * @throws {BodyTooLarge} over the limit
+ * @example
+ * ```ts
+ * const raw = await readBody(request, 1_048_576)
+ * ```
+ */
+export async function readBody(message: IncomingMessage, limit: number): Promise<Buffer> {
+  if (Number(message.headers['content-length'] ?? 0) > limit) throw new BodyTooLarge(limit)
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of message as AsyncIterable<Buffer>) {
     size += chunk.length
-    if (size > limit) throw new Error(`request body over ${limit} bytes`)
+    if (size > limit) throw new BodyTooLarge(limit)
     chunks.push(chunk)
   }
   return Buffer.concat(chunks)

@@ -11,11 +11,13 @@
  */
 export { describeConformance } from './describe.ts'
 export {
+  BodyTooLarge,
   type FakeHandler,
   type FakeRequest,
   type FakeResponse,
   type FakeServer,
   type FakeServerOptions,
+  readBody,
   startFakeServer,
 } from './fake-server.ts'
 export {
@@ -52,3 +54,4 @@ export {
   type ConformanceOptions,
 } from './results.ts'
 export { type ConformanceSession, createConformanceSession, runConformance } from './run.ts'
+export { addDays, generator, nipOf } from './seeding.ts'
