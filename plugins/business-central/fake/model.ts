@@ -218,3 +218,23 @@ export function etagOf(version: number, seed = 0): string {
   const digits = String(12_345_678_901_234_567_890n + BigInt(seed) * 1_000_000n + BigInt(version))
   return `W/"${Buffer.from(`'${digits.length};${digits};00;'`).toString('base64')}"`
 }
+
+/**
+ * A customer's or vendor's address as a document copies it, under the document's prefix (`sellTo`, `billTo`,
+ * `buyFrom`, `payTo`): BC copies the card's address into the document when it is made.
+ *
+ * @example
+ * ```ts
+ * addressFields('billTo', customer.row) // { billToAddressLine1: 'ul. Prosta 1', …, billToPostCode: '00-001' }
+ * ```
+ */
+export function addressFields(prefix: string, card: Row): Row {
+  return {
+    [`${prefix}AddressLine1`]: card.addressLine1 ?? '',
+    [`${prefix}AddressLine2`]: card.addressLine2 ?? '',
+    [`${prefix}City`]: card.city ?? '',
+    [`${prefix}Country`]: card.country ?? '',
+    [`${prefix}State`]: card.state ?? '',
+    [`${prefix}PostCode`]: card.postalCode ?? '',
+  }
+}

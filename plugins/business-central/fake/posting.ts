@@ -8,7 +8,7 @@
 
 import { addDays } from '@ksef-hub/connector-sdk/testing'
 import { type Numbering, recalculate, TAX_RATES } from './documents.ts'
-import type { Row } from './model.ts'
+import { addressFields, type Row } from './model.ts'
 import type { Store, Stored } from './store.ts'
 
 /** A line to post. Amounts are decimal strings. */
@@ -44,14 +44,7 @@ export interface DocumentInput {
 
 function customerFields(customer: Stored): Row {
   const row = customer.row
-  const address = (prefix: string): Row => ({
-    [`${prefix}AddressLine1`]: row.addressLine1 ?? '',
-    [`${prefix}AddressLine2`]: row.addressLine2 ?? '',
-    [`${prefix}City`]: row.city ?? '',
-    [`${prefix}Country`]: row.country ?? '',
-    [`${prefix}State`]: row.state ?? '',
-    [`${prefix}PostCode`]: row.postalCode ?? '',
-  })
+  const address = (prefix: string) => addressFields(prefix, row)
   return {
     customerId: customer.id,
     customerNumber: row.number ?? '',

@@ -13,7 +13,7 @@ import { recalculate } from './documents.ts'
 import { BC_ERRORS } from './facts.ts'
 import { type Answer, BcError } from './http.ts'
 import { find, hasGuid, linesRoute, renderLines } from './lines.ts'
-import { ENTITIES, type Row, render } from './model.ts'
+import { addressFields, ENTITIES, type Row, render } from './model.ts'
 import { listQuery } from './query.ts'
 import { isPosted } from './sales.ts'
 import type { Stored } from './store.ts'
@@ -43,14 +43,7 @@ function vendorFields(context: ApiContext, companyId: string, fields: Row): Row 
     throw new BcError(BC_ERRORS.relation('Buy-from Vendor No.', TABLE, given, 'Vendor'))
   }
   const row = vendor.row
-  const address = (prefix: string): Row => ({
-    [`${prefix}AddressLine1`]: row.addressLine1 ?? '',
-    [`${prefix}AddressLine2`]: row.addressLine2 ?? '',
-    [`${prefix}City`]: row.city ?? '',
-    [`${prefix}Country`]: row.country ?? '',
-    [`${prefix}State`]: row.state ?? '',
-    [`${prefix}PostCode`]: row.postalCode ?? '',
-  })
+  const address = (prefix: string) => addressFields(prefix, row)
   return {
     vendorId: vendor.id,
     vendorNumber: row.number ?? '',
