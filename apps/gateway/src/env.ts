@@ -32,6 +32,11 @@ export interface GatewayOptions {
   readonly groupCommit: { readonly maxInFlight: number; readonly maxBatch: number }
   /** Threads that check XML and fully validated submissions off the event loop (0: on it); see intake-pool. */
   readonly intakeThreads: number
+  /**
+   * The address source systems call the hub at (`KSEF_HUB_PUBLIC_URL`): a webhook signed over its full URL
+   * (HubSpot v3) is checked against this address, not the one the gateway sees behind a proxy.
+   */
+  readonly publicUrl?: string
 }
 
 /** What the gateway is built from. */

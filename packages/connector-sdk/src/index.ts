@@ -70,6 +70,7 @@ export {
 } from './errors.ts'
 export { errorOfStatus, kindOfStatus, MAX_RETRY_AFTER_MS, retryAfterMs } from './http/classify.ts'
 export { createHttpClient, type HttpClientOptions } from './http/client.ts'
+export { type FetchOverOptions, fetchOver } from './http/fetch-adapter.ts'
 export { createLimiter, type Limiter } from './http/limiter.ts'
 export { type PaginateOptions, paginate } from './http/paginate.ts'
 export { buyerNipOf, normalizeNip } from './mapping/nip.ts'

@@ -4,6 +4,7 @@ import { testBackends, testConnector } from '@ksef-hub/pipeline/testing'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addTenant, call, openTestGateway, type TestGateway } from '../test-support.ts'
+import { calledUrl } from './connector-webhooks.ts'
 
 const registry = connectorRegistry([testConnector('test-crm')])
 
@@ -99,5 +100,18 @@ describe.each(testBackends())('webhooks in (%s)', (backend) => {
       'refused',
       'refused',
     ])
+  })
+})
+
+describe('calledUrl', () => {
+  it('puts the path and query the gateway saw under the public address, which a signature over the URL used', () => {
+    const seen = 'http://10.0.0.5:3000/v1/connectors/hubspot/acme/webhook?portal=1'
+    expect(calledUrl(seen, undefined)).toBe(seen)
+    expect(calledUrl(seen, 'https://hub.example.com/')).toBe(
+      'https://hub.example.com/v1/connectors/hubspot/acme/webhook?portal=1',
+    )
+    expect(calledUrl(seen, 'https://example.com/hub')).toBe(
+      'https://example.com/hub/v1/connectors/hubspot/acme/webhook?portal=1',
+    )
   })
 })

@@ -37,6 +37,22 @@ const route = createRoute({
 })
 
 /**
+ * The URL the source system called: under the hub's public address when it has one (a proxy in front of the
+ * gateway changes scheme, host and port, and a signature over the URL was made with the public one).
+ *
+ * @example
+ * ```ts
+ * calledUrl('http://10.0.0.5:3000/v1/connectors/hubspot/acme/webhook?x=1', 'https://hub.example.com')
+ * // 'https://hub.example.com/v1/connectors/hubspot/acme/webhook?x=1'
+ * ```
+ */
+export function calledUrl(seen: string, publicUrl: string | undefined): string {
+  if (!publicUrl) return seen
+  const url = new URL(seen)
+  return `${publicUrl.replace(/\/+$/, '')}${url.pathname}${url.search}`
+}
+
+/**
  * Registers the inbound webhook route.
  *
  * @example
@@ -52,7 +68,7 @@ export function registerConnectorWebhookRoutes(app: GatewayApp, deps: RouteDeps)
       tenantId: c.req.param('tenantId'),
       request: {
         method: c.req.method,
-        url: c.req.url,
+        url: calledUrl(c.req.url, deps.options.publicUrl),
         headers: Object.fromEntries([...c.req.raw.headers].map(([name, value]) => [name.toLowerCase(), value])),
         rawBody: await bodyBytes(c),
       },

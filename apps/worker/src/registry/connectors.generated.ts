@@ -7,6 +7,7 @@
 import type { AnyConnector } from '@ksef-hub/connector-sdk'
 import businessCentral from '@ksef-hub/connector-business-central'
 import custom from '@ksef-hub/connector-custom'
+import hubspot from '@ksef-hub/connector-hubspot'
 
 /** The connectors of plugins/, in folder order. */
-export const PLUGIN_CONNECTORS: readonly AnyConnector[] = [businessCentral, custom]
+export const PLUGIN_CONNECTORS: readonly AnyConnector[] = [businessCentral, custom, hubspot]

@@ -25,7 +25,7 @@ describe('the connector registry', () => {
     const withTest = await loadConnectors({
       KSEF_HUB_CONNECTORS: join(ROOT, 'apps', 'cli', 'src', 'testing', 'test-connector.ts'),
     })
-    expect(withTest.get('hubspot')?.capabilities).toEqual(['writeBack', 'webhooks'])
+    expect(withTest.get('test-crm')?.capabilities).toEqual(['writeBack', 'webhooks'])
   })
 
   it('refuses a package that does not load, a module that exports no connector, and two connectors with one id', async () => {

@@ -92,7 +92,10 @@ async function startHub(io: Io, config: HubConfig, running: Stoppable[]): Promis
       connectors,
       port: config.PORT,
       host: config.HOST,
-      options: { rateLimit: requestBudgetOf(config) },
+      options: {
+        rateLimit: requestBudgetOf(config),
+        ...(config.KSEF_HUB_PUBLIC_URL ? { publicUrl: config.KSEF_HUB_PUBLIC_URL } : {}),
+      },
     })
     running.push({ name: 'gateway', stop: () => gateway.close() })
     println(io.stdout, `Gateway listening on ${gateway.url}`)

@@ -106,7 +106,7 @@ describe('ksef-hub tenant (PostgreSQL via DATABASE_URL)', () => {
       [
         'enable-connector',
         'acme-sp-z-o-o',
-        'hubspot',
+        'test-crm',
         '--setting',
         'pipeline=sales',
         '--secret',
@@ -116,8 +116,8 @@ describe('ksef-hub tenant (PostgreSQL via DATABASE_URL)', () => {
       { HUBSPOT_TOKEN: 'hs-secret' },
     )
     expect(JSON.parse(connector.out)).toMatchObject({
-      name: 'hubspot',
-      connector: 'hubspot',
+      name: 'test-crm',
+      connector: 'test-crm',
       enabled: true,
       settings: { pipeline: 'sales' },
       secrets: ['accessToken'],
@@ -128,7 +128,7 @@ describe('ksef-hub tenant (PostgreSQL via DATABASE_URL)', () => {
       id: 'acme-sp-z-o-o',
       environment: 'test',
       credentials: 'certificate',
-      connectors: [{ name: 'hubspot', connector: 'hubspot', enabled: true, status: 'active' }],
+      connectors: [{ name: 'test-crm', connector: 'test-crm', enabled: true, status: 'active' }],
       invoices: { sent: 0, awaiting_confirmation: 0, confirmed: 0, rejected: 0 },
     })
     expect(status.apiKeys).toEqual([rotated.apiKey.slice(0, 16)])

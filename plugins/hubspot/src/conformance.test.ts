@@ -1,0 +1,4 @@
+import { describeConformance } from '@ksef-hub/connector-sdk/testing'
+import harness from '../conformance.ts'
+
+await describeConformance(harness)
