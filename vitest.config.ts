@@ -18,7 +18,7 @@ const CHAOS = 'chaos/**/*.test.ts'
 // The connectors' end-to-end runs last minutes each, mostly waiting out a source's outage: a project of their own
 // starts them with everything else, so the wait overlaps the other suites instead of following them. (Projects that
 // run together share one pool, so vitest wants the same maxWorkers for them.)
-const LONG_E2E = 'connectors/custom-*.test.ts'
+const LONG_E2E = 'connectors/{custom-*,business-central}.test.ts'
 
 /**
  * The default order, except that the long end-to-end runs start first: vitest orders projects by name, which put

@@ -74,6 +74,20 @@ describe.each(testBackends())('one pull per connection (%s)', (backend) => {
     expect((await queued(connection)).map((job) => job.data.reason)).toEqual(['webhook'])
   })
 
+  it('does not lose a pull of the source asked for while a remap waits (a remap reads nothing from it)', async () => {
+    const { source, connection } = await setup('behind-remap', 1)
+    await requestPull(context, { tenantId: 'acme', connectionId: connection.id, reason: 'remap' })
+    await requestPull(context, { tenantId: 'acme', connectionId: connection.id, reason: 'webhook' })
+    // Still one pull waiting, and it reads the source: the webhook's document comes in now, not at the next poll.
+    expect((await queued(connection)).map((job) => job.data.reason)).toEqual(['webhook'])
+    expect(await anotherWorker()).toBe(1)
+    expect(source.requests).toEqual([0])
+    // A remap asked for while a pull of the source waits is that pull (which maps the waiting documents first).
+    await requestPull(context, { tenantId: 'acme', connectionId: connection.id, reason: 'api' })
+    await requestPull(context, { tenantId: 'acme', connectionId: connection.id, reason: 'remap' })
+    expect((await queued(connection)).map((job) => job.data.reason)).toEqual(['api'])
+  })
+
   it('lets a pull asked for during a pull end at once, and the running pull goes round once more', async () => {
     const { source, connection } = await setup('busy', 2)
     let asked = false

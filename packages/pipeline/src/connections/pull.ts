@@ -36,7 +36,8 @@ const MAX_DEFERRALS = 50
 const MAX_ROUNDS = 3
 
 /**
- * Asks for a pull of a connection: at most one waits per connection (more requests while one waits are one).
+ * Asks for a pull of a connection: at most one waits per connection (more requests while one waits are one; a
+ * waiting remap gives way to a pull that reads the source).
  *
  * @example
  * ```ts
@@ -49,11 +50,26 @@ export async function requestPull(context: PipelineContext, job: PullJob, startA
     .set({ pull_requested_at: sql<Date>`now()` })
     .where('id', '=', job.connectionId)
     .execute()
-  await context.boss.send(QUEUES.connectionPull, job, {
+  const options = {
     singletonKey: job.connectionId,
     group: { id: job.tenantId },
     ...(startAfterMs > 0 ? { startAfter: new Date(Date.now() + startAfterMs) } : {}),
+  }
+  if ((await context.boss.send(QUEUES.connectionPull, job, options)) !== null || job.reason === 'remap') return
+  // The pull waiting may be a remap, which reads nothing from the source and, taking its lease after this request,
+  // does not go round for it: a webhook's documents waited for the next scheduled pull. The remap gives way to this
+  // pull, which maps the waiting documents first, as every pull does.
+  const waiting = await context.boss.findJobs<PullJob>(QUEUES.connectionPull, {
+    data: { connectionId: job.connectionId },
+    queued: true,
   })
+  const remaps = waiting.filter((each) => each.state === 'created' && each.data.reason === 'remap')
+  if (remaps.length === 0) return
+  await context.boss.deleteJob(
+    QUEUES.connectionPull,
+    remaps.map((each) => each.id),
+  )
+  await context.boss.send(QUEUES.connectionPull, job, options)
 }
 
 async function takeLease(context: PipelineContext, connectionId: string, owner: string, reason: PullJob['reason']) {
