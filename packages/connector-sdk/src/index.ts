@@ -50,6 +50,7 @@ export type {
   WriteBackResult,
 } from './contract/documents.ts'
 export type { HttpClient, HttpRequest, HttpResponse } from './contract/http.ts'
+export { ksefStartDate, pullEveryMinutes } from './contract/settings-parts.ts'
 export type {
   ParsedWebhook,
   WebhookAnswer,
@@ -73,7 +74,10 @@ export { createHttpClient, type HttpClientOptions } from './http/client.ts'
 export { type FetchOverOptions, fetchOver } from './http/fetch-adapter.ts'
 export { createLimiter, type Limiter } from './http/limiter.ts'
 export { type PaginateOptions, paginate } from './http/paginate.ts'
+export { discountPerUnit, type MappedLine, withDiscounts } from './mapping/discounts.ts'
+export { euCountryCode, foreignBuyerIdentity } from './mapping/foreign-buyer.ts'
 export { buyerNipOf, normalizeNip } from './mapping/nip.ts'
+export { beforeKsefStart, type PulledDataOptions, pulledData } from './mapping/pulled.ts'
 export { type ComposeContext, composeInvoice } from './mapping/sales-document.ts'
 export {
   type BuyerIdentity,
@@ -86,6 +90,7 @@ export {
   salesDocumentSchema,
 } from './mapping/sales-document-schema.ts'
 export { type TaxCodeEntry, type TaxCodeTable, taxCodeEntry, taxCodeTable, vatRateOf } from './mapping/tax-codes.ts'
+export { warsawMidnight } from './mapping/warsaw.ts'
 export { type ConnectorHost, createConnectorContext } from './runtime/context.ts'
 export { checkConnection, describeProblems, problemsOf, type SchemaProblem } from './runtime/schemas.ts'
 export { type ReplayGuard, receiveWebhook, type WebhookReception } from './webhooks/receive.ts'

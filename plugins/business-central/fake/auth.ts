@@ -7,7 +7,7 @@
  * @module
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import type { FakeClock } from './clock.ts'
+import type { FakeClock } from '@ksef-hub/connector-sdk/testing'
 import { BC_ERRORS, BC_RESOURCE, BC_SCOPE, bcChallenge, ENTRA_ERRORS } from './facts.ts'
 import { type Answer, BcError, entraErrorAnswer } from './http.ts'
 

@@ -6,10 +6,9 @@
  * @module
  */
 import { randomUUID } from 'node:crypto'
-import { addDays, generator } from '@ksef-hub/connector-sdk/testing'
+import { addDays, type FakeClock, generator } from '@ksef-hub/connector-sdk/testing'
 import type { CompanyTemplate } from './catalog.ts'
 import { VENDORS } from './catalog.ts'
-import type { FakeClock } from './clock.ts'
 import type { Numbering } from './documents.ts'
 import type { Store } from './store.ts'
 

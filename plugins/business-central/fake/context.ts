@@ -4,8 +4,9 @@
  *
  * @module
  */
+
+import type { FakeClock } from '@ksef-hub/connector-sdk/testing'
 import type { Principal } from './auth.ts'
-import type { FakeClock } from './clock.ts'
 import type { Numbering } from './documents.ts'
 import type { Answer } from './http.ts'
 import { type EntitySpec, render } from './model.ts'

@@ -6,6 +6,7 @@
  * @module
  */
 import { readFileSync } from 'node:fs'
+import { callFake, type FakeAnswer, type FakeCallInit } from '@ksef-hub/connector-sdk/testing'
 import { type OpenApiDocument, openApiCheck } from '@ksef-hub/connector-sdk/testing/openapi'
 import { parse } from 'yaml'
 import type { FakeBc } from './fake-bc.ts'
@@ -19,13 +20,7 @@ export const BC_CONTRACT = openApiCheck(load('bc-api-v2.0-subset.openapi.yaml'))
 export const SUPPLEMENT = openApiCheck(load('bc-supplement.openapi.yaml'))
 
 /** An answer of the fake, its body parsed when it is JSON. */
-export interface Checked {
-  readonly status: number
-  readonly headers: Headers
-  readonly body: unknown
-  /** The body's bytes (for non-JSON answers). */
-  readonly bytes: Buffer
-}
+export type Checked = FakeAnswer
 
 /**
  * Problems of an answer against the contract, for a request to `url` (the API's or the token endpoint's).
@@ -94,28 +89,18 @@ export function contractClient(bc: FakeBc) {
     async call(
       method: string,
       path: string,
-      init: {
-        readonly json?: unknown
-        readonly body?: Buffer | string
-        readonly headers?: Record<string, string>
-      } = {},
+      init: FakeCallInit = {},
     ): Promise<Checked & { readonly problems: string[] }> {
       const url = path.startsWith('http') ? path : `${bc.apiBase}${path}`
-      const response = await fetch(url, {
+      const answer = await callFake(
         method,
-        headers: {
-          authorization: `Bearer ${await getToken()}`,
-          ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...init.headers,
-        },
-        ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
-        ...(init.body !== undefined ? { body: new Uint8Array(Buffer.from(init.body)) } : {}),
-      })
-      const bytes = Buffer.from(await response.arrayBuffer())
-      const json = (response.headers.get('content-type') ?? '').includes('json')
-      const body: unknown = json ? JSON.parse(bytes.toString('utf8')) : bytes.length > 0 ? bytes : undefined
-      const problems = contractProblems(bc, method, url, response.status, response.headers, json ? body : undefined)
-      return { status: response.status, headers: response.headers, body, bytes, problems }
+        url,
+        { ...init, headers: { authorization: `Bearer ${await getToken()}`, ...init.headers } },
+        (contentType) => contentType.includes('json'),
+      )
+      const json = (answer.headers.get('content-type') ?? '').includes('json')
+      const problems = contractProblems(bc, method, url, answer.status, answer.headers, json ? answer.body : undefined)
+      return { ...answer, problems }
     },
   }
 }

@@ -5,8 +5,8 @@
  * @module
  */
 import type { WebhookRequest } from '@ksef-hub/connector-sdk'
+import type { FakeClock } from '@ksef-hub/connector-sdk/testing'
 import type { BcCredentials } from './auth.ts'
-import type { FakeClock } from './clock.ts'
 import type { FakeCompany } from './company.ts'
 import type { FaultKind, FaultMatch, FaultOptions } from './limits.ts'
 import type { Delivery } from './notifications.ts'

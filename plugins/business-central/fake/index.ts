@@ -9,10 +9,9 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
-import { listenerOf } from '@ksef-hub/connector-sdk/testing'
+import { createClock, type FakeClock, listenerOf, outageOf } from '@ksef-hub/connector-sdk/testing'
 import { type BcCredentials, Entra } from './auth.ts'
 import { COMPANIES } from './catalog.ts'
-import { createClock, type FakeClock } from './clock.ts'
 import { addCompany, type FakeCompany } from './company.ts'
 import { Numbering } from './documents.ts'
 import {
@@ -34,9 +33,9 @@ import { Store } from './store.ts'
 import { testApi } from './test-api.ts'
 import { Subscriptions } from './webhooks.ts'
 
+export type { FakeClock } from '@ksef-hub/connector-sdk/testing'
 export type { BcCredentials } from './auth.ts'
 export { FAKE_KSEF_START_DATE, FAKE_TAX_CODES } from './catalog.ts'
-export type { FakeClock } from './clock.ts'
 export type { FakeCompany } from './company.ts'
 export { BC_SCOPE } from './facts.ts'
 export type {
@@ -131,7 +130,6 @@ export async function startFakeBc(options: FakeBcOptions = {}): Promise<FakeBc> 
   const faults = new Faults()
   const log: FakeRequestLog[] = []
   const timers = new Set<NodeJS.Timeout>()
-  let unavailable = false
   let origin = ''
   const server = createServer(
     createFront({
@@ -147,11 +145,12 @@ export async function startFakeBc(options: FakeBcOptions = {}): Promise<FakeBc> 
       maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,
       log,
       origin: () => origin,
-      unavailable: () => unavailable,
+      unavailable: () => outage.unavailable,
       timers,
     }),
   )
   const { listen, stop } = listenerOf(server)
+  const outage = outageOf(server, { listen, stop })
   const port = await listen(options.port ?? 0)
   origin = `http://127.0.0.1:${port}`
   return testApi({
@@ -168,11 +167,7 @@ export async function startFakeBc(options: FakeBcOptions = {}): Promise<FakeBc> 
     entra,
     faults,
     log,
-    async outage(mode) {
-      unavailable = mode === true || mode === 'unavailable'
-      if (mode === 'refused') await stop()
-      else if (!server.listening) await listen(port)
-    },
+    outage: (mode) => outage.set(mode),
     async close() {
       notifications.close()
       for (const timer of timers) clearTimeout(timer)

@@ -5,9 +5,16 @@
  *
  * @module
  */
-import type { FakeClock } from './clock.ts'
+import {
+  type CommonFaultKind,
+  type FakeClock,
+  FaultQueue,
+  type Fault as SdkFault,
+} from '@ksef-hub/connector-sdk/testing'
 import { BC_ERRORS } from './facts.ts'
 import { BcError } from './http.ts'
+
+export type { FaultMatch, FaultOptions } from '@ksef-hub/connector-sdk/testing'
 
 /** The limits, per user (service principal). */
 export interface LimitOptions {
@@ -115,48 +122,14 @@ export class Limiter {
   }
 }
 
-/** A failure a test injects into the next calls. */
-export type FaultKind =
-  | '401'
-  | '429'
-  | '429-no-retry-after'
-  | '500'
-  | '502'
-  | '503'
-  /** Answer normally, after `delayMs` (a write is applied at once, as BC applies it). */
-  | 'slow'
-  /** Never answer (until the client gives up or the fake closes). */
-  | 'hang'
-  /** Close the connection without doing anything. */
-  | 'drop'
-  /** Do the request (a write is applied), then close the connection without answering. */
-  | 'drop-after-write'
-
-/** Which calls a fault applies to. Without one: any API call (token calls are left alone). */
-export interface FaultMatch {
-  readonly method?: string
-  /** A substring or pattern of the URL path (the token endpoint's path too). */
-  readonly path?: string | RegExp
-}
-
-/** Details of a fault. */
-export interface FaultOptions {
-  /** `Retry-After` of a `429` (default 1). */
-  readonly retryAfterSeconds?: number
-  /** The delay of a `slow` answer (default 31 s, past the SDK client's 30 s). */
-  readonly delayMs?: number
-}
+/**
+ * A failure a test injects into the next calls: the SDK's common ones, and BC's 429 with a `Retry-After` (default
+ * 1 s) or without one.
+ */
+export type FaultKind = CommonFaultKind | '429' | '429-no-retry-after'
 
 /** A fault taken for one call. */
-export interface Fault {
-  readonly kind: FaultKind
-  readonly options: FaultOptions
-}
-
-interface Queued extends Fault {
-  remaining: number
-  readonly match?: FaultMatch
-}
+export type Fault = SdkFault<FaultKind>
 
 /**
  * The injected faults, in the order they were asked for.
@@ -167,30 +140,4 @@ interface Queued extends Fault {
  * const fault = faults.take('GET', '/v2.0/.../companies', false)
  * ```
  */
-export class Faults {
-  readonly #queue: Queued[] = []
-
-  add(kind: FaultKind, count: number, match?: FaultMatch, options: FaultOptions = {}): void {
-    this.#queue.push({ kind, remaining: count, options, ...(match ? { match } : {}) })
-  }
-
-  /** The fault for this call, if any (used up). */
-  take(method: string, path: string, token: boolean): Fault | undefined {
-    const index = this.#queue.findIndex((fault) => {
-      if (!fault.match) return !token
-      if (fault.match.method && fault.match.method.toUpperCase() !== method) return false
-      const pattern = fault.match.path
-      if (pattern === undefined) return !token
-      return typeof pattern === 'string' ? path.includes(pattern) : pattern.test(path)
-    })
-    const fault = this.#queue[index]
-    if (!fault) return undefined
-    fault.remaining -= 1
-    if (fault.remaining <= 0) this.#queue.splice(index, 1)
-    return { kind: fault.kind, options: fault.options }
-  }
-
-  clear(): void {
-    this.#queue.length = 0
-  }
-}
+export class Faults extends FaultQueue<FaultKind> {}

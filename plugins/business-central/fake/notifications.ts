@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { FakeClock } from './clock.ts'
+import type { FakeClock } from '@ksef-hub/connector-sdk/testing'
 import {
   COLLECTION_THRESHOLD,
   NOTIFICATION_DELAY_MS,

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { addDays, generator, nipOf } from '@ksef-hub/connector-sdk/testing'
+import { addDays, type FakeClock, generator, nipOf } from '@ksef-hub/connector-sdk/testing'
 import { warsawDay } from '@ksef-hub/fa3'
 import {
   CONSUMERS,
@@ -24,7 +24,6 @@ import {
   type Product,
   UNMAPPED_PRODUCT,
 } from './catalog.ts'
-import type { FakeClock } from './clock.ts'
 import type { Numbering } from './documents.ts'
 import { written } from './generate.ts'
 import { type DocumentInput, type LineInput, postDocument } from './posting.ts'

@@ -7,9 +7,8 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { BodyTooLarge, readBody } from '@ksef-hub/connector-sdk/testing'
+import { BodyTooLarge, type FakeClock, readBody, slowAnswer } from '@ksef-hub/connector-sdk/testing'
 import type { BcCredentials, Entra } from './auth.ts'
-import type { FakeClock } from './clock.ts'
 import type { ApiContext } from './context.ts'
 import type { Numbering } from './documents.ts'
 import { BC_ERRORS, ENTRA_ERRORS } from './facts.ts'
@@ -133,18 +132,6 @@ export function createFront(deps: FrontDeps): (request: IncomingMessage, respons
   }
 }
 
-/** A slow answer's wait (on a real timer the fake clears when it closes). */
-function delay(deps: FrontDeps, fault: Fault | undefined): Promise<void> {
-  if (fault?.kind !== 'slow') return Promise.resolve()
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(() => {
-      deps.timers.delete(timer)
-      resolve()
-    }, fault.options.delayMs ?? 31_000)
-    deps.timers.add(timer)
-  })
-}
-
 async function handle(
   deps: FrontDeps,
   request: IncomingMessage,
@@ -159,7 +146,7 @@ async function handle(
     if (method !== 'POST') return { status: 405, headers: { allow: 'POST' } }
     const form = new URLSearchParams(body.toString('utf8'))
     const answer = deps.entra.token(decodeURIComponent(token[1] ?? ''), form, request.headers.authorization)
-    await delay(deps, fault)
+    await slowAnswer(fault, deps.timers)
     return answer
   }
   if (!api) return bcErrorAnswer(BC_ERRORS.unknownSegment(url.pathname))
@@ -185,7 +172,7 @@ async function handle(
       headers[name] = Array.isArray(value) ? value.join(', ') : value
     const answer = await routeApi(context, { method, url, segments: parseSegments(api[3] ?? ''), headers, body })
     // A slow request holds its slot while BC takes its time (the write is already done).
-    await delay(deps, fault)
+    await slowAnswer(fault, deps.timers)
     return answer
   } finally {
     release()

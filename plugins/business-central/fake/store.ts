@@ -7,7 +7,7 @@
  * @module
  */
 import { randomUUID } from 'node:crypto'
-import type { FakeClock } from './clock.ts'
+import type { FakeClock } from '@ksef-hub/connector-sdk/testing'
 import { ENTITIES, type EntitySet, etagOf, type Row } from './model.ts'
 
 /** A stored entity. */

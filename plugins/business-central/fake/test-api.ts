@@ -6,9 +6,10 @@
  *
  * @module
  */
+
+import type { FakeClock } from '@ksef-hub/connector-sdk/testing'
 import type { BcCredentials, Entra } from './auth.ts'
 import { DOMESTIC_CUSTOMERS, DOMESTIC_PRODUCTS } from './catalog.ts'
-import type { FakeClock } from './clock.ts'
 import type { FakeCompany } from './company.ts'
 import type { Numbering } from './documents.ts'
 import { BLANK } from './facts.ts'

@@ -7,7 +7,7 @@
  * @module
  */
 import { randomBytes, randomUUID } from 'node:crypto'
-import type { FakeClock } from './clock.ts'
+import type { FakeClock } from '@ksef-hub/connector-sdk/testing'
 import {
   BC_ERRORS,
   HANDSHAKE_TIMEOUT_MS,

@@ -6,7 +6,6 @@ import { kindOfBcError, odataErrorOf } from './odata-errors.ts'
 import { odataQuery, odataString, parseRef, refOf } from './refs.ts'
 import { apiBaseOf, customApiBaseOf, hostsOf, limitsOf, settingsSchema, tokenUrlOf } from './settings.ts'
 import { COMPANY, COMPANY_2 } from './test-context.ts'
-import { warsawMidnight } from './warsaw.ts'
 
 const minimal = { entraTenantId: 'contoso.onmicrosoft.com', companies: [COMPANY], taxCodes: { VAT23: '23' } }
 
@@ -100,13 +99,5 @@ describe('the cursor', () => {
     expect(first).toEqual({ since: '2026-11-20T10:00:02Z', seen: ['b', 'c'] })
     expect(advance(first, [at('d', '02.000')])).toEqual({ since: '2026-11-20T10:00:02Z', seen: ['b', 'c', 'd'] })
     expect(advance(first, [at('e', '03')])).toEqual({ since: '2026-11-20T10:00:03Z', seen: ['e'] })
-  })
-})
-
-describe('Warsaw days', () => {
-  it('begin at 23:00 UTC in winter and 22:00 UTC in summer', () => {
-    expect(warsawMidnight('2026-01-15').toISOString()).toBe('2026-01-14T23:00:00.000Z')
-    expect(warsawMidnight('2026-07-15').toISOString()).toBe('2026-07-14T22:00:00.000Z')
-    expect(warsawMidnight('2026-03-29').toISOString()).toBe('2026-03-28T23:00:00.000Z')
   })
 })

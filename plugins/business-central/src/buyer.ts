@@ -6,25 +6,24 @@
  *
  * @module
  */
-import { buyerNipOf, isMappingError, MappingError, normalizeNip, type SalesDocument } from '@ksef-hub/connector-sdk'
-import { EU_COUNTRY_CODES } from '@ksef-hub/fa3'
+import {
+  buyerNipOf,
+  foreignBuyerIdentity,
+  isMappingError,
+  MappingError,
+  normalizeNip,
+  type SalesDocument,
+} from '@ksef-hub/connector-sdk'
 import type { DocumentData } from './document-data.ts'
 import type { Settings } from './settings.ts'
 
 type Buyer = SalesDocument['buyer']
-type EuCountry = (typeof EU_COUNTRY_CODES)[number]
 
 const joined = (...parts: (string | null | undefined)[]) =>
   parts
     .map((part) => part?.trim())
     .filter(Boolean)
     .join(' ')
-
-/** ISO country code -> the code FA(3) takes for an EU VAT number (Greece is EL there). */
-function euCode(country: string): EuCountry | undefined {
-  const code = country === 'GR' ? 'EL' : country
-  return EU_COUNTRY_CODES.find((eu) => eu === code && eu !== 'PL')
-}
 
 /**
  * The value of a configured NIP field (`customer.<field>` or `document.<field>`) in a pulled document.
@@ -100,15 +99,7 @@ export function buyerOf(data: DocumentData, settings: Settings, label: string): 
   const who = `customer ${customerNumber} (${name}) of ${label}`
   if (country !== 'PL') {
     const taxId = settings.buyer.nipFields.map((field) => nipFieldValue(data, field)).find((value) => value?.trim())
-    const compact = taxId?.replace(/[\s.-]/g, '').toUpperCase()
-    const eu = euCode(country)
-    if (!compact) return { ...base, identity: { kind: 'none' } }
-    if (eu) {
-      // FA(3) takes the VAT number without its country prefix, the country apart (KodUE).
-      const vatNumber = compact.startsWith(eu) || compact.startsWith(country) ? compact.slice(2) : compact
-      return { ...base, identity: { kind: 'eu', countryCode: eu, vatNumber } }
-    }
-    return { ...base, identity: { kind: 'foreign', countryCode: country, taxId: compact } }
+    return { ...base, identity: foreignBuyerIdentity(country, taxId) }
   }
   const anyValue = settings.buyer.nipFields.some((field) => normalizeNip(nipFieldValue(data, field)) !== undefined)
   if (!anyValue && customer?.type === 'Person' && settings.buyer.personsWithoutNip === 'consumer') {

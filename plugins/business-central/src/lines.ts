@@ -3,25 +3,16 @@
  * of the invoice discount), so totals match what BC posted; the discount per unit that makes up the difference to
  * the list price goes on the invoice as `P_10` (art. 106e ust. 1 pkt 10: a discount not already in the unit price
  * is shown). Comment lines carry no amounts and are left out. A credit memo's lines are the difference it makes,
- * so their quantities and values are negative.
+ * so their quantities and values are negative. The SDK's `withDiscounts` puts the discounts on the composed invoice.
  *
  * @module
  */
-import type { SalesLine } from '@ksef-hub/connector-sdk'
-import type { InvoiceInput } from '@ksef-hub/fa3'
+import { discountPerUnit, type MappedLine, type SalesLine } from '@ksef-hub/connector-sdk'
 import { Decimal } from 'decimal.js'
 import { decimalText, type SalesLineRecord } from './records.ts'
 
 /** Line types that are goods or services (BC's `Comment` lines are text only). */
 const PRICED = new Set(['Item', 'Account', 'Resource', 'Fixed Asset', 'Charge'])
-
-/** A line as the invoice shows it, and the discount per unit that goes with it (`undefined`: none). */
-export interface MappedLine {
-  readonly line: SalesLine
-  readonly discount: string | undefined
-  /** The BC line it came from, by index in the record's lines (for messages). */
-  readonly source: number
-}
 
 function nameOf(record: SalesLineRecord, index: number): string {
   const name = [record.description, record.description2].filter((part) => part?.trim()).join(' ')
@@ -66,11 +57,7 @@ export function salesLinesOf(
       ? (record.netAmountIncludingTax ?? record.amountIncludingTax)
       : (record.netAmount ?? record.amountExcludingTax)
     const amount = after === null || after === undefined ? undefined : new Decimal(after).mul(sign)
-    let discount: string | undefined
-    if (amount !== undefined && !quantity.isZero()) {
-      const perUnit = quantity.mul(price).sub(amount).div(quantity).toDecimalPlaces(8)
-      if (!perUnit.isZero()) discount = perUnit.toFixed()
-    }
+    const discount = amount === undefined ? undefined : discountPerUnit(quantity, price, amount)
     const line: SalesLine = {
       name: nameOf(record, index),
       quantity: quantity.toFixed(),
@@ -85,29 +72,4 @@ export function salesLinesOf(
     }
     return [{ line, discount, source: index }]
   })
-}
-
-type Lines = NonNullable<InvoiceInput['details']['lines']>
-
-/**
- * The composed invoice with each line's discount per unit (`P_10`), lines in the order they were given.
- *
- * @example
- * ```ts
- * const invoice = withDiscounts(await composeInvoice(sales, compose), mapped)
- * ```
- */
-export function withDiscounts(invoice: InvoiceInput, mapped: readonly MappedLine[]): InvoiceInput {
-  if (mapped.every((item) => item.discount === undefined)) return invoice
-  const lines = (invoice.details.lines ?? []) as Lines
-  return {
-    ...invoice,
-    details: {
-      ...invoice.details,
-      lines: lines.map((line, index) => {
-        const discount = mapped[index]?.discount
-        return discount === undefined ? line : { ...line, discount }
-      }),
-    },
-  } as InvoiceInput
 }

@@ -9,16 +9,19 @@
  * @module
  */
 import {
+  beforeKsefStart,
   composeInvoice,
+  type MappedLine,
   MappingError,
   type MapResult,
   normalizeNip,
+  pulledData,
   type SourceDocument,
   taxCodeEntry,
+  withDiscounts,
 } from '@ksef-hub/connector-sdk'
 import type { BcContext } from './bc-client.ts'
 import { type DocumentData, documentData } from './document-data.ts'
-import { type MappedLine, withDiscounts } from './lines.ts'
 import { issueDateOf, salesDocumentOf } from './sales.ts'
 import type { Settings } from './settings.ts'
 
@@ -39,21 +42,6 @@ export function labelOf(data: DocumentData): string {
   return `BC ${kind} ${data.document.number}${company}`
 }
 
-function parsed(document: SourceDocument): DocumentData {
-  const result = documentData.safeParse(document.data)
-  if (result.success) return result.data
-  const issue = result.error.issues[0]
-  const field = issue?.path.map(String).join('.') || 'document'
-  throw new MappingError(
-    'FIELD_INVALID',
-    field,
-    `document ${document.ref}: ${field} ${issue?.message ?? 'is invalid'}`,
-    {
-      fix: 'check the document in Business Central; the hub reads it again when it changes',
-    },
-  )
-}
-
 function skipReason(data: DocumentData, settings: Settings, label: string): string | undefined {
   const status = data.document.status ?? ''
   if (!(settings.documents.statuses as readonly string[]).includes(status)) {
@@ -61,12 +49,7 @@ function skipReason(data: DocumentData, settings: Settings, label: string): stri
       ? `${label} is not posted yet (status ${status.trim() || 'blank'}): it goes to KSeF once posted`
       : `${label} has status ${status}, which settings.documents.statuses does not send`
   }
-  const start = settings.ksefStartDate
-  const issued = issueDateOf(data, label)
-  if (start && issued < start) {
-    return `${label} is dated ${issued}, before the KSeF start date ${start} (settings.ksefStartDate): issued outside KSeF`
-  }
-  return undefined
+  return beforeKsefStart(label, issueDateOf(data, label), settings.ksefStartDate)
 }
 
 function refusePrepayment(data: DocumentData, settings: Settings, label: string): void {
@@ -136,7 +119,10 @@ function checkRate(data: DocumentData, currency: string, label: string): void {
  */
 export async function mapDocument(context: BcContext, document: SourceDocument): Promise<MapResult> {
   const { settings } = context
-  const data = parsed(document)
+  const data = pulledData(documentData, document, {
+    noun: 'document',
+    fix: 'check the document in Business Central; the hub reads it again when it changes',
+  })
   const label = labelOf(data)
   const skip = skipReason(data, settings, label)
   if (skip) return { skip }

@@ -8,14 +8,19 @@
  *
  * @module
  */
-import { ConnectorError, isConnectorError, type PullPage, type SourceDocument } from '@ksef-hub/connector-sdk'
+import {
+  ConnectorError,
+  isConnectorError,
+  type PullPage,
+  type SourceDocument,
+  warsawMidnight,
+} from '@ksef-hub/connector-sdk'
 import { type BcContext, bc, bcJson, parseAnswer } from './bc-client.ts'
 import { advance, type Cursor, instantOf, type Stream, type StreamState, streamKey, streamsOf } from './cursor.ts'
 import { enrich } from './enrich.ts'
 import { listOf, type SalesDocumentRecord, salesDocumentRecord } from './records.ts'
 import { odataQuery, parseRef } from './refs.ts'
 import { maintainSubscriptions } from './subscriptions.ts'
-import { warsawMidnight } from './warsaw.ts'
 
 const LINES = { salesInvoices: 'salesInvoiceLines', salesCreditMemos: 'salesCreditMemoLines' } as const
 

@@ -5,10 +5,10 @@
  *
  * @module
  */
-import { type CorrectedDocument, MappingError, type SalesDocument } from '@ksef-hub/connector-sdk'
+import { type CorrectedDocument, type MappedLine, MappingError, type SalesDocument } from '@ksef-hub/connector-sdk'
 import { buyerOf } from './buyer.ts'
 import type { DocumentData } from './document-data.ts'
-import { type MappedLine, salesLinesOf } from './lines.ts'
+import { salesLinesOf } from './lines.ts'
 import { isSetId, refOf } from './refs.ts'
 import type { Settings } from './settings.ts'
 

@@ -6,6 +6,8 @@
  *
  * @module
  */
+
+import { pullEveryMinutes } from '@ksef-hub/connector-sdk'
 import { VAT_RATES, type VatRate } from '@ksef-hub/fa3'
 import { z } from 'zod'
 
@@ -115,12 +117,7 @@ export const prepayment = z
 
 export const pull = z
   .object({
-    everyMinutes: z
-      .int()
-      .min(1)
-      .max(1440)
-      .default(5)
-      .meta({ description: 'How often the hub pulls on its own; webhooks pull in between.' }),
+    everyMinutes: pullEveryMinutes,
     pageSize: z
       .int()
       .min(1)

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { taxCodeTable } from '@ksef-hub/connector-sdk'
+import { ksefStartDate, taxCodeTable } from '@ksef-hub/connector-sdk'
 import { z } from 'zod'
 import { buyer, documents, guid, limits, prepayment, pull, purchase, writeBack } from './settings-parts.ts'
 
@@ -49,15 +49,10 @@ export const settingsSchema = z
     buyer: buyer.prefault({}),
     documents: documents.prefault({}),
     prepayment: prepayment.prefault({}),
-    ksefStartDate: z.iso
-      .date()
-      .optional()
-      .meta({
-        description:
-          'The first day (Europe/Warsaw) of invoices through KSeF (YYYY-MM-DD). Documents dated before it are ' +
-          'never sent nor read again; a credit memo of an invoice dated before it corrects an invoice issued ' +
-          'outside KSeF.',
-      }),
+    ksefStartDate: ksefStartDate(
+      'Documents dated before it are never sent nor read again; a credit memo of an invoice dated before it ' +
+        'corrects an invoice issued outside KSeF.',
+    ),
     exchangeRates: z
       .enum(['bc', 'none'])
       .default('bc')

@@ -1,19 +1,16 @@
 /**
- * Test support: the connector's context as the hub builds it (the SDK's `createConnectorContext`), with its
- * secrets in a store with the hub's lock (the kit's), a hub that knows the invoices a test says it sent, and a
- * logger that keeps its lines; and a small stand-in for BC's token endpoint.
+ * Test support: the connector's context as the hub builds it (the kit's `connectorTestContext`), settings of a
+ * connection to a server on 127.0.0.1, and a small stand-in for BC's token endpoint.
  *
  * @module
  */
-import { createConnectorContext, type SentInvoice, type TenantInfo } from '@ksef-hub/connector-sdk'
+import type { SentInvoice, TenantInfo } from '@ksef-hub/connector-sdk'
 import {
-  createCapturingLogger,
-  createMemoryCredentialStore,
-  createMemoryHubLookup,
+  type ConnectorTestContext,
+  connectorTestContext,
   type FakeRequest,
   type FakeResponse,
   type FakeServer,
-  type MemoryCredentialStore,
   startFakeServer,
 } from '@ksef-hub/connector-sdk/testing'
 import type { BcContext } from './bc-client.ts'
@@ -37,15 +34,8 @@ export interface TestContextOptions {
   readonly timeoutMs?: number
 }
 
-/** A context and what it recorded. */
-export interface TestContext {
-  readonly context: BcContext
-  readonly logs: string[]
-  readonly store: MemoryCredentialStore
-}
-
 /**
- * A connector context for tests.
+ * A connector context for tests (the kit's, with one quick retry and a 2 s timeout).
  *
  * @example
  * ```ts
@@ -53,26 +43,16 @@ export interface TestContext {
  * await businessCentral.healthCheck?.(context)
  * ```
  */
-export function testContext(options: TestContextOptions): TestContext {
-  const logs: string[] = []
-  const store = createMemoryCredentialStore(options.secrets ?? { clientId: 'app-id', clientSecret: 'app-secret-value' })
-  const hub = createMemoryHubLookup()
-  for (const [ref, invoice] of Object.entries(options.sent ?? {})) hub.record(ref, invoice)
-  const context = createConnectorContext(businessCentral, {
+export function testContext(options: TestContextOptions): ConnectorTestContext<BcContext> {
+  return connectorTestContext<BcContext>(businessCentral, {
+    ...options,
     tenant: options.tenant ?? TENANT,
     connection: { id: 'connection-1', name: 'bc' },
-    settings: options.settings,
-    store,
-    logger: createCapturingLogger(logs),
-    signal: new AbortController().signal,
-    now: options.now ?? (() => new Date()),
-    hub,
+    secrets: options.secrets ?? { clientId: 'app-id', clientSecret: 'app-secret-value' },
     retries: 1,
     backoffMs: () => 1,
     timeoutMs: options.timeoutMs ?? 2_000,
-    ...(options.webhookUrl ? { webhookUrl: options.webhookUrl } : {}),
-  }) as BcContext
-  return { context, logs, store }
+  })
 }
 
 /**

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type ServerResponse } from 'node:http'
 import type { WebhookRequest } from '@ksef-hub/connector-sdk'
-import { type FakeFailure, listenerOf } from '@ksef-hub/connector-sdk/testing'
+import { type FakeFailure, listenerOf, outageOf } from '@ksef-hub/connector-sdk/testing'
 import { type ApiState, isEventsPath, route } from './api.ts'
 import { sendJson } from './http.ts'
 import { Seeder, type SeedOptions, type SeedResult } from './seed.ts'
@@ -136,7 +136,6 @@ export async function startFakeErp(options: FakeErpOptions = {}): Promise<FakeEr
   }
   const failures: FakeFailure[] = []
   const calls: { method: string; path: string; status: number | null }[] = []
-  let unavailable = false
 
   const server = createServer((request, response) => {
     const call = {
@@ -148,7 +147,7 @@ export async function startFakeErp(options: FakeErpOptions = {}): Promise<FakeEr
     response.on('finish', () => {
       call.status = response.statusCode
     })
-    if (unavailable) return sendJson(response, 503, { error: 'unavailable', message: 'the source is down' })
+    if (outage.unavailable) return sendJson(response, 503, { error: 'unavailable', message: 'the source is down' })
     const failure = failures.shift()
     // A hang: the request is read and never answered; the client's timeout (or close()) ends it.
     if (failure && !fail(response, failure)) return
@@ -166,6 +165,7 @@ export async function startFakeErp(options: FakeErpOptions = {}): Promise<FakeEr
     })
   })
   const { listen, stop } = listenerOf(server)
+  const outage = outageOf(server, { listen, stop })
   const port = await listen(options.port ?? 0)
   const url = `http://127.0.0.1:${port}`
 
@@ -184,11 +184,7 @@ export async function startFakeErp(options: FakeErpOptions = {}): Promise<FakeEr
     failNext(failure, count = 1) {
       for (let i = 0; i < count; i++) failures.push(failure)
     },
-    async outage(mode) {
-      unavailable = mode === 'unavailable'
-      if (mode === 'refused') await stop()
-      else if (!server.listening) await listen(port)
-    },
+    outage: (mode) => outage.set(mode),
     calls: () => calls.map((call) => ({ ...call })),
     webhookRequest: (target, refs, webhookOptions) => changeWebhook(target, webhookSecret, refs, webhookOptions),
     async deliverWebhook(target, refs, webhookOptions) {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { taxCodeTable } from '@ksef-hub/connector-sdk'
+import { pullEveryMinutes, taxCodeTable } from '@ksef-hub/connector-sdk'
 import { z } from 'zod'
 import { DEFAULT_MAPPING, DEFAULT_PULL_QUERY, DEFAULT_SKIP } from './defaults.ts'
 import { expression, headerName, httpUrl, path, template } from './settings-fields.ts'
@@ -54,12 +54,9 @@ const pull = z
     nextPage: expression('JSONata on a page of the list: the next page token (null or absent: the last page).').default(
       'nextCursor',
     ),
-    everyMinutes: z
-      .int()
-      .min(1)
-      .max(1440)
-      .default(5)
-      .meta({ description: 'How often the hub pulls on its own, in minutes; webhooks trigger pulls in between.' }),
+    everyMinutes: pullEveryMinutes.meta({
+      description: 'How often the hub pulls on its own, in minutes; webhooks trigger pulls in between.',
+    }),
   })
   .meta({ description: 'Where and how changed documents are read.' })
 

@@ -1,18 +1,11 @@
 /**
- * Test support: the custom connector's context as the hub builds it (the SDK's `createConnectorContext`), with
- * the secrets in memory, a hub that knows the invoices a test says it sent, and a logger that keeps its lines.
+ * Test support: the custom connector's context as the hub builds it (the kit's `connectorTestContext`), settings
+ * pointing at the fake source, and what the hub knows of invoices it sent.
  *
  * @module
  */
-import {
-  type ConnectorLogger,
-  type CredentialStore,
-  createConnectorContext,
-  type HubLookup,
-  type SentInvoice,
-  type TenantInfo,
-} from '@ksef-hub/connector-sdk'
-import { ksefNumberFor } from '@ksef-hub/connector-sdk/testing'
+import type { SentInvoice, TenantInfo } from '@ksef-hub/connector-sdk'
+import { type ConnectorTestContext, connectorTestContext, ksefNumberFor } from '@ksef-hub/connector-sdk/testing'
 import { warsawDay } from '@ksef-hub/fa3'
 import { connectorSettings, type FakeDocument, type FakeErp } from '../fake/index.ts'
 import custom from './index.ts'
@@ -32,38 +25,8 @@ export interface TestContextOptions {
   readonly fetch?: typeof fetch
 }
 
-/** A context and what it recorded. */
-export interface TestContext {
-  readonly context: CustomContext
-  /** Every line logged, as JSON. */
-  readonly logs: string[]
-}
-
-function memoryStore(initial: unknown): CredentialStore<unknown> {
-  let secrets = initial
-  return {
-    read: async () => secrets,
-    async renewLocked(renew) {
-      const renewed = await renew(secrets)
-      if (renewed !== undefined) secrets = renewed
-      return secrets
-    },
-  }
-}
-
-function memoryHub(sent: ReadonlyMap<string, SentInvoice>): HubLookup {
-  return { invoiceOf: async (ref) => sent.get(ref) }
-}
-
-function recordingLogger(lines: string[]): ConnectorLogger {
-  const log = (level: string) => (object: Record<string, unknown>, message?: string) => {
-    lines.push(JSON.stringify({ level, ...object, msg: message }))
-  }
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') }
-}
-
 /**
- * A connector context for tests.
+ * A connector context for tests (the kit's).
  *
  * @example
  * ```ts
@@ -71,21 +34,8 @@ function recordingLogger(lines: string[]): ConnectorLogger {
  * const page = await custom.pull?.page(context, undefined)
  * ```
  */
-export function testContext(options: TestContextOptions): TestContext {
-  const logs: string[] = []
-  const context = createConnectorContext(custom, {
-    tenant: options.tenant,
-    connection: { id: 'connection-1', name: 'erp' },
-    settings: options.settings,
-    store: memoryStore(options.secrets),
-    logger: recordingLogger(logs),
-    signal: new AbortController().signal,
-    now: options.now ?? (() => new Date()),
-    hub: memoryHub(options.sent ?? new Map()),
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    ...(options.fetch !== undefined ? { fetch: options.fetch } : {}),
-  }) as CustomContext
-  return { context, logs }
+export function testContext(options: TestContextOptions): ConnectorTestContext<CustomContext> {
+  return connectorTestContext<CustomContext>(custom, { ...options, connection: { id: 'connection-1', name: 'erp' } })
 }
 
 /**

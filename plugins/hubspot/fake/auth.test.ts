@@ -1,17 +1,14 @@
+import { startedPerTest } from '@ksef-hub/connector-sdk/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { contractClient, contractProblems } from './contract-check.ts'
 import { DEFAULT_SCOPES, type FakeHubSpot, type FakeHubSpotOptions, startFakeHubSpot } from './index.ts'
 
 type Json = Record<string, unknown>
 
-let fake: FakeHubSpot | undefined
-afterEach(async () => {
-  await fake?.close()
-  fake = undefined
-})
+const startFake = startedPerTest(afterEach, startFakeHubSpot)
 
 async function start(options: FakeHubSpotOptions = {}) {
-  fake = await startFakeHubSpot(options)
+  const fake = await startFake(options)
   return { fake, api: contractClient(fake) }
 }
 

@@ -7,7 +7,7 @@
  * @module
  */
 import { randomBytes, randomUUID } from 'node:crypto'
-import type { FakeClock } from './clock.ts'
+import type { FakeClock } from '@ksef-hub/connector-sdk/testing'
 import { CRM_ERRORS, OAUTH_ERRORS } from './errors.ts'
 import { TOKEN_TYPE } from './facts.ts'
 import type { Answer } from './http.ts'

@@ -180,6 +180,19 @@ export function startingProperties(): Record<ObjectType, PropertyDef[]> {
   }
 }
 
+/** What a property create names (the index's `PropertyCreate`, checked). */
+export interface PropertyInput {
+  readonly name: string
+  readonly label: string
+  readonly type: PropertyType
+  readonly fieldType: string
+  readonly groupName: string
+  readonly description?: string
+  readonly options?: readonly PropertyOption[]
+  readonly hasUniqueValue?: boolean
+  readonly displayOrder?: number
+}
+
 /**
  * A property a portal or an app creates (`POST /crm/v3/properties/{objectType}`), as HubSpot would list it.
  *
@@ -188,20 +201,7 @@ export function startingProperties(): Record<ObjectType, PropertyDef[]> {
  * customProperty({ name: 'nip', label: 'NIP', type: 'string', fieldType: 'text', groupName: 'companyinformation' }, now)
  * ```
  */
-export function customProperty(
-  input: {
-    readonly name: string
-    readonly label: string
-    readonly type: PropertyType
-    readonly fieldType: string
-    readonly groupName: string
-    readonly description?: string
-    readonly options?: readonly PropertyOption[]
-    readonly hasUniqueValue?: boolean
-    readonly displayOrder?: number
-  },
-  now: Date,
-): PropertyDef {
+export function customProperty(input: PropertyInput, now: Date): PropertyDef {
   return {
     name: input.name,
     label: input.label,

@@ -3,8 +3,9 @@
  *
  * @module
  */
+
+import type { FakeClock } from '@ksef-hub/connector-sdk/testing'
 import type { Auth, Principal } from './auth.ts'
-import type { FakeClock } from './clock.ts'
 import { CRM_ERRORS } from './errors.ts'
 import type { Files } from './files.ts'
 import type { Schema } from './schema.ts'

@@ -7,6 +7,7 @@
  * @module
  */
 import { readFileSync } from 'node:fs'
+import { callFake, type FakeAnswer, type FakeCallInit, isJsonContentType } from '@ksef-hub/connector-sdk/testing'
 import type { FakeHubSpot } from './fake-hubspot.ts'
 import { type Adjustments, indexChecker, type Schemas } from './index-check.ts'
 
@@ -42,8 +43,6 @@ const endpoints = Object.values(index.endpoints)
     literals: endpoint.path.split('/').filter((segment) => segment && !segment.startsWith('{')).length,
   }))
 
-const isJson = (contentType: string) => /[/+]json\b/i.test(contentType)
-
 /**
  * The index's endpoint for a request, the one with the most literal segments when several match.
  *
@@ -78,7 +77,7 @@ export function contractProblems(
   const override =
     supplement.responses[`${endpoint.method} ${endpoint.path} ${status}`] ?? supplement.responses[`* * ${status}`]
   if (override) {
-    if (!isJson(contentType)) return [`${status}: expected a JSON ${override}, got "${contentType}"`]
+    if (!isJsonContentType(contentType)) return [`${status}: expected a JSON ${override}, got "${contentType}"`]
     return checker.problems(override, body)
   }
   const documented =
@@ -86,7 +85,7 @@ export function contractProblems(
   if (documented === undefined) return [`${method} ${endpoint.path} does not document status ${status}`]
   if (documented === null) return body === undefined ? [] : [`${status} documents no body`]
   const [media, schema] = Object.entries(documented)[0] ?? ['', '']
-  if (!isJson(contentType)) {
+  if (!isJsonContentType(contentType)) {
     return media === '*/*' ? [] : [`${status}: expected ${media}, got "${contentType}"`]
   }
   if (schema === 'object') return []
@@ -110,11 +109,7 @@ export function requestProblems(method: string, path: string, body: unknown): st
 }
 
 /** An answer of the fake, its body parsed when it is JSON, with its problems against the index. */
-export interface Checked {
-  readonly status: number
-  readonly headers: Headers
-  readonly body: unknown
-  readonly bytes: Buffer
+export interface Checked extends FakeAnswer {
   readonly problems: string[]
 }
 
@@ -133,35 +128,22 @@ export function contractClient(fake: FakeHubSpot) {
     async call(
       method: string,
       path: string,
-      init: {
-        readonly json?: unknown
-        readonly body?: Buffer | string
-        readonly headers?: Record<string, string>
+      init: FakeCallInit & {
         /** Another bearer token; `null`: none. */
         readonly token?: string | null
       } = {},
     ): Promise<Checked> {
       const url = new URL(path, fake.url)
       const token = init.token === undefined ? fake.privateAppToken : init.token
-      const response = await fetch(url, {
+      const answer = await callFake(
         method,
-        headers: {
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...init.headers,
-        },
-        ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
-        ...(init.body !== undefined ? { body: new Uint8Array(Buffer.from(init.body)) } : {}),
-      })
-      const bytes = Buffer.from(await response.arrayBuffer())
-      const contentType = response.headers.get('content-type') ?? ''
-      const body: unknown = isJson(contentType)
-        ? JSON.parse(bytes.toString('utf8'))
-        : bytes.length > 0
-          ? bytes
-          : undefined
-      const problems = contractProblems(method, url.pathname, response.status, contentType, body)
-      return { status: response.status, headers: response.headers, body, bytes, problems }
+        url,
+        { ...init, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...init.headers } },
+        isJsonContentType,
+      )
+      const contentType = answer.headers.get('content-type') ?? ''
+      const problems = contractProblems(method, url.pathname, answer.status, contentType, answer.body)
+      return { ...answer, problems }
     },
   }
 }

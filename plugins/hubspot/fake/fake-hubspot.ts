@@ -5,7 +5,7 @@
  * @module
  */
 import type { WebhookRequest } from '@ksef-hub/connector-sdk'
-import type { FakeClock } from './clock.ts'
+import type { FakeClock } from '@ksef-hub/connector-sdk/testing'
 import type { ObjectType } from './facts.ts'
 import type { FaultKind, FaultMatch, FaultOptions } from './limits.ts'
 import type { FakeInvoiceInput, HubSpotSeedOptions, HubSpotSeedResult } from './seed-options.ts'

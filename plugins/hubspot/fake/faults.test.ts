@@ -1,17 +1,14 @@
+import { startedPerTest } from '@ksef-hub/connector-sdk/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { contractClient } from './contract-check.ts'
-import { type FakeHubSpot, type FakeHubSpotOptions, startFakeHubSpot } from './index.ts'
+import { type FakeHubSpotOptions, startFakeHubSpot } from './index.ts'
 
 type Json = Record<string, unknown>
 
-let fake: FakeHubSpot | undefined
-afterEach(async () => {
-  await fake?.close()
-  fake = undefined
-})
+const startFake = startedPerTest(afterEach, startFakeHubSpot)
 
 async function start(options: FakeHubSpotOptions = {}) {
-  fake = await startFakeHubSpot(options)
+  const fake = await startFake(options)
   return { fake, api: contractClient(fake) }
 }
 

@@ -8,7 +8,7 @@
  * @module
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
-import type { FakeClock } from './clock.ts'
+import type { FakeClock } from '@ksef-hub/connector-sdk/testing'
 import { CRM_ERRORS, HubSpotError } from './errors.ts'
 import type { FormPart } from './multipart.ts'
 

@@ -1,10 +1,9 @@
 /**
- * The fake's HTTP pieces: an answer as data, writing it, bodies read within a size limit, and JSON bodies parsed
- * the way HubSpot refuses them.
+ * The fake's HTTP pieces: an answer as data, writing it, and JSON bodies parsed the way HubSpot refuses them.
  *
  * @module
  */
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { ServerResponse } from 'node:http'
 import { CRM_ERRORS } from './errors.ts'
 
 /** What the fake answers to one request. */
@@ -40,37 +39,6 @@ export function send(response: ServerResponse, answer: Answer): void {
   headers['content-length'] = String(body?.length ?? 0)
   response.writeHead(answer.status, headers)
   response.end(body)
-}
-
-/**
- * A body over the limit (answered 413).
- *
- * @example
- * ```ts
- * if (size > limit) throw new BodyTooLarge()
- * ```
- */
-export class BodyTooLarge extends Error {}
-
-/**
- * Reads a request's body, refusing one over `limit` bytes (declared or counted).
- *
- * @throws {BodyTooLarge} over the limit
- * @example
- * ```ts
- * const raw = await readBody(request, 10 * 1024 * 1024)
- * ```
- */
-export async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
-  if (Number(request.headers['content-length'] ?? 0) > limit) throw new BodyTooLarge()
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size > limit) throw new BodyTooLarge()
-    chunks.push(chunk)
-  }
-  return Buffer.concat(chunks)
 }
 
 /**

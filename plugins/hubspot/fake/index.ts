@@ -9,9 +9,8 @@
  */
 import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
-import { listenerOf } from '@ksef-hub/connector-sdk/testing'
+import { createClock, type FakeClock, listenerOf, outageOf } from '@ksef-hub/connector-sdk/testing'
 import { type AppIdentity, Auth, DEFAULT_SCOPES } from './auth.ts'
-import { createClock, type FakeClock } from './clock.ts'
 import { correctionProperties, DEFAULT_CORRECTION_PROPERTY } from './corrections.ts'
 import {
   ACCESS_TOKEN_LIFETIME_SECONDS,
@@ -31,8 +30,8 @@ import { Store } from './store.ts'
 import { testApi } from './test-api.ts'
 import { type WebhookOptions, Webhooks } from './webhooks.ts'
 
+export type { FakeClock } from '@ksef-hub/connector-sdk/testing'
 export { DEFAULT_SCOPES } from './auth.ts'
-export type { FakeClock } from './clock.ts'
 export { contractClient, contractProblems } from './contract-check.ts'
 export { CORRECTION_REASON_PROPERTY, DEFAULT_CORRECTION_PROPERTY } from './corrections.ts'
 export type { ObjectType } from './facts.ts'
@@ -136,7 +135,6 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
   const webhooks = new Webhooks(store, clock, identity, options.webhooks)
   const log: FakeRequestLog[] = []
   const timers = new Set<NodeJS.Timeout>()
-  let unavailable = false
   let origin = ''
   const server = createServer(
     createFront({
@@ -155,11 +153,12 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
       faults,
       maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES,
       log,
-      unavailable: () => unavailable,
+      unavailable: () => outage.unavailable,
       timers,
     }),
   )
   const { listen, stop } = listenerOf(server)
+  const outage = outageOf(server, { listen, stop })
   const port = await listen(options.port ?? 0)
   origin = `http://127.0.0.1:${port}`
   return testApi({
@@ -176,11 +175,7 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
     faults,
     limiter,
     log,
-    async outage(mode) {
-      unavailable = mode === true || mode === 'unavailable'
-      if (mode === 'refused') await stop()
-      else if (!server.listening) await listen(port)
-    },
+    outage: (mode) => outage.set(mode),
     async close() {
       webhooks.close()
       for (const timer of timers) clearTimeout(timer)

@@ -6,9 +6,8 @@
  *
  * @module
  */
-import { addDays } from '@ksef-hub/connector-sdk/testing'
+import { addDays, type FakeClock } from '@ksef-hub/connector-sdk/testing'
 import { Decimal } from 'decimal.js'
-import type { FakeClock } from './clock.ts'
 import { CORRECTION_REASON_PROPERTY } from './corrections.ts'
 import { PORTAL_TIME_ZONE } from './facts.ts'
 import { portalMidnight } from './generate.ts'

@@ -6,10 +6,18 @@
  *
  * @module
  */
+
+import {
+  type CommonFaultKind,
+  type FakeClock,
+  FaultQueue,
+  type Fault as SdkFault,
+} from '@ksef-hub/connector-sdk/testing'
 import type { Principal } from './auth.ts'
-import type { FakeClock } from './clock.ts'
 import { HubSpotError, rateLimitBody } from './errors.ts'
 import { LIMIT_HEADERS, POLICY, PORTAL_TIME_ZONE } from './facts.ts'
+
+export type { FaultMatch, FaultOptions } from '@ksef-hub/connector-sdk/testing'
 
 /** The limits (defaults in `facts.ts`: Free/Starter's 100 per 10 s, 250,000 a day, search 5/s). */
 export interface LimitOptions {
@@ -122,52 +130,18 @@ export class Limiter {
   }
 }
 
-/** A failure a test injects into the next calls. */
+/** A failure a test injects into the next calls: the SDK's common ones, and HubSpot's three 429s. */
 export type FaultKind =
-  | '401'
+  | CommonFaultKind
   /** HubSpot's ten-secondly 429 (body `TEN_SECONDLY_ROLLING`). */
   | '429-burst'
   /** The daily 429 (body `DAILY`). */
   | '429-daily'
   /** Search's per-second 429 (body `SECONDLY`, "You have reached your secondly limit."). */
   | '429-search'
-  | '500'
-  | '502'
-  | '503'
-  /** Answer normally, after `delayMs` (a write is applied at once). */
-  | 'slow'
-  /** Never answer (until the client gives up or the fake closes). */
-  | 'hang'
-  /** Close the connection without doing anything. */
-  | 'drop'
-  /** Do the request (a write is applied), then close the connection without answering. */
-  | 'drop-after-write'
 
-/** Which calls a fault applies to. Without one: any API call (the OAuth token endpoint is left alone). */
-export interface FaultMatch {
-  readonly method?: string
-  /** A substring or pattern of the URL path (the token endpoint's path too). */
-  readonly path?: string | RegExp
-}
-
-/** Details of a fault. */
-export interface FaultOptions {
-  /** A `Retry-After` header on an injected 429 (none by default, as HubSpot sends none: VERIFY). */
-  readonly retryAfterSeconds?: number
-  /** The delay of a `slow` answer (default 31 s, past a 30 s client timeout). */
-  readonly delayMs?: number
-}
-
-/** A fault taken for one call. */
-export interface Fault {
-  readonly kind: FaultKind
-  readonly options: FaultOptions
-}
-
-interface Queued extends Fault {
-  remaining: number
-  readonly match?: FaultMatch
-}
+/** A fault taken for one call. An injected 429 has no `Retry-After` unless asked for, as HubSpot sends none (VERIFY). */
+export type Fault = SdkFault<FaultKind>
 
 /**
  * The injected faults, in the order they were asked for, and the 429 storm.
@@ -178,29 +152,8 @@ interface Queued extends Fault {
  * const fault = faults.take('GET', '/crm/v3/objects/invoices/1', false)
  * ```
  */
-export class Faults {
-  readonly #queue: Queued[] = []
+export class Faults extends FaultQueue<FaultKind> {
   #stormUntil = 0
-
-  add(kind: FaultKind, count: number, match?: FaultMatch, options: FaultOptions = {}): void {
-    this.#queue.push({ kind, remaining: count, options, ...(match ? { match } : {}) })
-  }
-
-  /** The fault for this call, if any (used up). */
-  take(method: string, path: string, token: boolean): Fault | undefined {
-    const index = this.#queue.findIndex((fault) => {
-      if (!fault.match) return !token
-      if (fault.match.method && fault.match.method.toUpperCase() !== method) return false
-      const pattern = fault.match.path
-      if (pattern === undefined) return !token
-      return typeof pattern === 'string' ? path.includes(pattern) : pattern.test(path)
-    })
-    const fault = this.#queue[index]
-    if (!fault) return undefined
-    fault.remaining -= 1
-    if (fault.remaining <= 0) this.#queue.splice(index, 1)
-    return { kind: fault.kind, options: fault.options }
-  }
 
   /** Every API call answers the burst 429 until `untilMs` (the fake's clock). */
   storm(untilMs: number): void {

@@ -9,25 +9,14 @@ import {
   DEFAULT_GROUPS,
   type PropertyDef,
   type PropertyGroupDef,
-  type PropertyOption,
+  type PropertyInput,
   type PropertyType,
   startingProperties,
 } from './catalog.ts'
 import { CRM_ERRORS } from './errors.ts'
 import { OBJECT_TYPES, type ObjectType } from './facts.ts'
 
-/** What a property create names (the index's `PropertyCreate`, checked). */
-export interface PropertyInput {
-  readonly name: string
-  readonly label: string
-  readonly type: PropertyType
-  readonly fieldType: string
-  readonly groupName: string
-  readonly description?: string
-  readonly options?: readonly PropertyOption[]
-  readonly hasUniqueValue?: boolean
-  readonly displayOrder?: number
-}
+export type { PropertyInput } from './catalog.ts'
 
 // Which field types fit a type (VERIFY: HubSpot refuses other pairs with a 400).
 const FIELD_TYPES_OF: Readonly<Record<PropertyType, readonly string[]>> = {

@@ -1,7 +1,7 @@
+import { createClock, startedPerTest } from '@ksef-hub/connector-sdk/testing'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createClock } from './clock.ts'
 import { contractClient } from './contract-check.ts'
-import { type FakeHubSpot, type FakeHubSpotOptions, startFakeHubSpot } from './index.ts'
+import { type FakeHubSpotOptions, startFakeHubSpot } from './index.ts'
 import { Schema } from './schema.ts'
 import { search } from './search.ts'
 import { Store } from './store.ts'
@@ -12,14 +12,10 @@ type Found = {
   paging?: { next: { after: string } }
 }
 
-let fake: FakeHubSpot | undefined
-afterEach(async () => {
-  await fake?.close()
-  fake = undefined
-})
+const startFake = startedPerTest(afterEach, startFakeHubSpot)
 
 async function start(options: FakeHubSpotOptions = {}) {
-  fake = await startFakeHubSpot({ seed: 5, limits: { searchPerSecond: 1000 }, ...options })
+  const fake = await startFake({ seed: 5, limits: { searchPerSecond: 1000 }, ...options })
   return { fake, api: contractClient(fake) }
 }
 

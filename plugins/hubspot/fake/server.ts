@@ -7,10 +7,11 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { BodyTooLarge, readBody, slowAnswer } from '@ksef-hub/connector-sdk/testing'
 import type { Portal } from './context.ts'
 import { CRM_ERRORS, HubSpotError, OAUTH_ERRORS, rateLimitBody } from './errors.ts'
 import { LIMIT_HEADERS } from './facts.ts'
-import { type Answer, BodyTooLarge, readBody, send } from './http.ts'
+import { type Answer, send } from './http.ts'
 import type { Fault, Faults, Limiter } from './limits.ts'
 import { parseMultipart } from './multipart.ts'
 import { isSearch, routeApi } from './router.ts'
@@ -131,24 +132,12 @@ export function createFront(deps: FrontDeps): (request: IncomingMessage, respons
         return { status: 500, json: { ...failure.body, message: `The fake failed: ${(error as Error).message}` } }
       })
       .then(async (answer) => {
-        await delay(deps, fault)
+        await slowAnswer(fault, deps.timers)
         if (!answer || abort.signal.aborted) return
         if (fault?.kind === 'drop-after-write') return void request.socket.destroy()
         send(response, answer)
       })
   }
-}
-
-/** A slow answer's wait (on a real timer the fake clears when it closes). */
-function delay(deps: FrontDeps, fault: Fault | undefined): Promise<void> {
-  if (fault?.kind !== 'slow') return Promise.resolve()
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(() => {
-      deps.timers.delete(timer)
-      resolve()
-    }, fault.options.delayMs ?? 31_000)
-    deps.timers.add(timer)
-  })
 }
 
 function header(request: IncomingMessage, name: string): string {

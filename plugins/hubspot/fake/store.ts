@@ -7,8 +7,9 @@
  *
  * @module
  */
+
+import type { FakeClock } from '@ksef-hub/connector-sdk/testing'
 import { STAMPS } from './catalog.ts'
-import type { FakeClock } from './clock.ts'
 import { ASSOCIATION_TYPE_IDS, type ObjectType } from './facts.ts'
 
 /** One value a property held, and when. */

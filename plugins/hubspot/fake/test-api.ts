@@ -5,8 +5,9 @@
  *
  * @module
  */
+
+import type { FakeClock } from '@ksef-hub/connector-sdk/testing'
 import type { AppIdentity, Auth } from './auth.ts'
-import type { FakeClock } from './clock.ts'
 import { ATTACHMENT_ID_SEPARATOR, OBJECT_TYPES, type ObjectType, WEBHOOKS } from './facts.ts'
 import type { FakeFile, FakeHubSpot, FakeRecord } from './fake-hubspot.ts'
 import type { Files, StoredFile } from './files.ts'

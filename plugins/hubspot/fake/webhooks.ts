@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { FakeClock } from './clock.ts'
+import type { FakeClock } from '@ksef-hub/connector-sdk/testing'
 import { OBJECT_TYPES, type ObjectType, WEBHOOKS } from './facts.ts'
 import { signedHeaders } from './signature.ts'
 import type { Change, Store } from './store.ts'

@@ -1,17 +1,14 @@
+import { startedPerTest } from '@ksef-hub/connector-sdk/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { contractClient, contractProblems } from './contract-check.ts'
 import { type FakeHubSpot, type FakeHubSpotOptions, startFakeHubSpot } from './index.ts'
 
 type Json = Record<string, unknown>
 
-let fake: FakeHubSpot | undefined
-afterEach(async () => {
-  await fake?.close()
-  fake = undefined
-})
+const startFake = startedPerTest(afterEach, startFakeHubSpot)
 
 async function start(options: FakeHubSpotOptions = {}) {
-  fake = await startFakeHubSpot({ seed: 9, ...options })
+  const fake = await startFake({ seed: 9, ...options })
   const api = contractClient(fake)
   const { invoices, drafts } = fake.seed({ invoices: 2, drafts: 1 })
   return { fake, api, invoice: invoices[0]!, draft: drafts[0]! }

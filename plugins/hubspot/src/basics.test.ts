@@ -1,11 +1,11 @@
-import { checkConnection } from '@ksef-hub/connector-sdk'
+import { checkConnection, warsawMidnight } from '@ksef-hub/connector-sdk'
 import { describe, expect, it } from 'vitest'
 import { countryCodeOf } from './countries.ts'
 import { advance, SEARCH_CAP } from './cursor.ts'
 import hubspotConnector from './index.ts'
 import { accountOf, hostsOf, limitsOf, settingsSchema } from './settings.ts'
 import { settingsFor } from './test-context.ts'
-import { dayOf, warsawMidnight } from './warsaw.ts'
+import { dayOf } from './warsaw.ts'
 
 const settings = settingsSchema.parse(settingsFor('https://api.hubapi.com/'))
 

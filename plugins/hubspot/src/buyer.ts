@@ -6,14 +6,18 @@
  *
  * @module
  */
-import { buyerNipOf, isMappingError, MappingError, type SalesDocument } from '@ksef-hub/connector-sdk'
-import { EU_COUNTRY_CODES } from '@ksef-hub/fa3'
+import {
+  buyerNipOf,
+  foreignBuyerIdentity,
+  isMappingError,
+  MappingError,
+  type SalesDocument,
+} from '@ksef-hub/connector-sdk'
 import { countryCodeOf } from './countries.ts'
 import type { CrmObject, DocumentData } from './document-data.ts'
 import type { Settings } from './settings.ts'
 
 type Buyer = SalesDocument['buyer']
-type EuCountry = (typeof EU_COUNTRY_CODES)[number]
 
 const RETRY = 'then retry the invoice (POST /v1/connections/{id}/documents/retry): the hub reads it again'
 
@@ -22,12 +26,6 @@ const joined = (...parts: (string | null | undefined)[]) =>
     .map((part) => part?.trim())
     .filter(Boolean)
     .join(' ')
-
-/** ISO country code -> the code FA(3) takes for an EU VAT number (Greece is EL there). */
-function euCode(country: string): EuCountry | undefined {
-  const code = country === 'GR' ? 'EL' : country
-  return EU_COUNTRY_CODES.find((eu) => eu === code && eu !== 'PL')
-}
 
 function addressOf(record: CrmObject, country: string): Buyer['address'] {
   const p = record.properties
@@ -95,17 +93,7 @@ export function buyerOf(data: DocumentData, settings: Settings, label: string): 
   const address = addressOf(company, country)
   const email = data.contact?.properties.email
   const base = { name, ...(address ? { address } : {}), ...(email ? { email } : {}) }
-  const taxId = company.properties[property]?.replace(/[\s.-]/g, '').toUpperCase()
-  if (country !== 'PL') {
-    const eu = euCode(country)
-    if (!taxId) return { ...base, identity: { kind: 'none' } }
-    if (eu) {
-      // FA(3) takes the VAT number without its country prefix, the country apart (KodUE).
-      const vatNumber = taxId.startsWith(eu) || taxId.startsWith(country) ? taxId.slice(2) : taxId
-      return { ...base, identity: { kind: 'eu', countryCode: eu, vatNumber } }
-    }
-    return { ...base, identity: { kind: 'foreign', countryCode: country, taxId } }
-  }
+  if (country !== 'PL') return { ...base, identity: foreignBuyerIdentity(country, company.properties[property]) }
   const field = `company.${property}`
   try {
     return { ...base, nipCandidates: [[field, buyerNipOf([[field, company.properties[property]]], who)]] }

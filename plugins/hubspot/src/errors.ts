@@ -7,8 +7,8 @@
  *
  * @module
  */
-import { ConnectorError, errorOfStatus, retryAfterMs } from '@ksef-hub/connector-sdk'
-import { warsawDay, warsawMidnight } from './warsaw.ts'
+import { ConnectorError, errorOfStatus, retryAfterMs, warsawMidnight } from '@ksef-hub/connector-sdk'
+import { warsawDay } from '@ksef-hub/fa3'
 
 /** Statuses the transport hands back to the SDK (the rest are thrown by the hub's client). */
 export const ACCEPTED = [400, 404, 409, 410, 422, 429] as const

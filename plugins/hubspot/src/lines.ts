@@ -3,22 +3,15 @@
  * HubSpot's own `amount` (after its discounts), so totals match what HubSpot billed; the discount per unit that
  * makes up the difference to the list price goes on the invoice as `P_10`. A line's tax-rate group is looked up in
  * the connection's table by its id, else its name. A line with a negative price (a credit) is sent as a negative
- * quantity at a positive price, as FA(3) corrections have them.
+ * quantity at a positive price, as FA(3) corrections have them. The SDK's `withDiscounts` puts the discounts on the
+ * composed invoice.
  *
  * @module
  */
-import { MappingError, type SalesLine } from '@ksef-hub/connector-sdk'
-import type { InvoiceInput } from '@ksef-hub/fa3'
+import { discountPerUnit, type MappedLine, MappingError, type SalesLine } from '@ksef-hub/connector-sdk'
 import { Decimal } from 'decimal.js'
 import type { CrmObject, DocumentData } from './document-data.ts'
 import type { Settings } from './settings.ts'
-
-/** A line as the invoice shows it, its discount per unit (`undefined`: none), and the line item it came from. */
-export interface MappedLine {
-  readonly line: SalesLine
-  readonly discount: string | undefined
-  readonly source: number
-}
 
 const RETRY = 'then retry the invoice (POST /v1/connections/{id}/documents/retry): the hub reads it again'
 
@@ -97,11 +90,7 @@ export function salesLinesOf(data: DocumentData, settings: Settings, label: stri
     const flip = listed.isNegative() && quantity.isPositive()
     const signedQuantity = flip ? quantity.neg() : quantity
     const price = flip ? listed.neg() : listed
-    let discount: string | undefined
-    if (!signedQuantity.isZero()) {
-      const perUnit = signedQuantity.mul(price).sub(amount).div(signedQuantity).toDecimalPlaces(8)
-      if (!perUnit.isZero()) discount = perUnit.toFixed()
-    }
+    const discount = discountPerUnit(signedQuantity, price, amount)
     const name = record.properties.name?.trim() || record.properties.description?.trim() || `line ${index + 1}`
     const sku = record.properties.hs_sku?.trim()
     const line: SalesLine = {
@@ -114,29 +103,4 @@ export function salesLinesOf(data: DocumentData, settings: Settings, label: stri
     }
     return { line, discount, source: index }
   })
-}
-
-type Lines = NonNullable<InvoiceInput['details']['lines']>
-
-/**
- * The composed invoice with each line's discount per unit (`P_10`), lines in the order they were given.
- *
- * @example
- * ```ts
- * const invoice = withDiscounts(await composeInvoice(sales, compose), mapped)
- * ```
- */
-export function withDiscounts(invoice: InvoiceInput, mapped: readonly MappedLine[]): InvoiceInput {
-  if (mapped.every((item) => item.discount === undefined)) return invoice
-  const lines = (invoice.details.lines ?? []) as Lines
-  return {
-    ...invoice,
-    details: {
-      ...invoice.details,
-      lines: lines.map((line, index) => {
-        const discount = mapped[index]?.discount
-        return discount === undefined ? line : { ...line, discount }
-      }),
-    },
-  } as InvoiceInput
 }

@@ -9,18 +9,22 @@
  * @module
  */
 import {
+  beforeKsefStart,
   composeInvoice,
+  type MappedLine,
   MappingError,
   type MapResult,
+  pulledData,
   type SalesDocument,
   type SourceDocument,
+  withDiscounts,
 } from '@ksef-hub/connector-sdk'
 import { Decimal } from 'decimal.js'
 import { buyerOf } from './buyer.ts'
 import { correctionOf } from './corrections.ts'
 import { type DocumentData, documentData } from './document-data.ts'
 import type { HubSpotContext } from './hubspot.ts'
-import { type MappedLine, salesLinesOf, withDiscounts } from './lines.ts'
+import { salesLinesOf } from './lines.ts'
 import type { Settings } from './settings.ts'
 import { dayOf } from './warsaw.ts'
 
@@ -39,21 +43,6 @@ export function labelOf(data: DocumentData): string {
   return `HubSpot invoice ${number || '(no number)'} (id ${data.invoice.id})`
 }
 
-function parsed(document: SourceDocument): DocumentData {
-  const result = documentData.safeParse(document.data)
-  if (result.success) return result.data
-  const issue = result.error.issues[0]
-  const field = issue?.path.map(String).join('.') || 'document'
-  throw new MappingError(
-    'FIELD_INVALID',
-    field,
-    `invoice ${document.ref}: ${field} ${issue?.message ?? 'is invalid'}`,
-    {
-      fix: 'check the invoice in HubSpot; the hub reads it again when it changes',
-    },
-  )
-}
-
 function skipReason(data: DocumentData, settings: Settings, label: string): string | undefined {
   const status = data.invoice.properties.hs_invoice_status?.trim() || 'blank'
   if (!(settings.documents.statuses as readonly string[]).includes(status)) {
@@ -63,12 +52,7 @@ function skipReason(data: DocumentData, settings: Settings, label: string): stri
     }
     return `${label} has status ${status}, which settings.documents.statuses does not send`
   }
-  const start = settings.ksefStartDate
-  const issued = dayOf(data.invoice.properties.hs_invoice_date)
-  if (start && issued && issued < start) {
-    return `${label} is dated ${issued}, before the KSeF start date ${start} (settings.ksefStartDate): issued outside KSeF`
-  }
-  return undefined
+  return beforeKsefStart(label, dayOf(data.invoice.properties.hs_invoice_date), settings.ksefStartDate)
 }
 
 function required(data: DocumentData, property: string, what: string, label: string): string {
@@ -155,7 +139,10 @@ export function salesDocumentOf(
  */
 export async function mapDocument(context: HubSpotContext, document: SourceDocument): Promise<MapResult> {
   const { settings } = context
-  const data = parsed(document)
+  const data = pulledData(documentData, document, {
+    noun: 'invoice',
+    fix: 'check the invoice in HubSpot; the hub reads it again when it changes',
+  })
   const label = labelOf(data)
   const skip = skipReason(data, settings, label)
   if (skip) return { skip }

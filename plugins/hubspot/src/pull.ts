@@ -7,14 +7,13 @@
  *
  * @module
  */
-import { isConnectorError, type PullPage, type SourceDocument } from '@ksef-hub/connector-sdk'
+import { isConnectorError, type PullPage, type SourceDocument, warsawMidnight } from '@ksef-hub/connector-sdk'
 import { advance, type Cursor } from './cursor.ts'
 import { type CrmObject, plain } from './document-data.ts'
 import { enrich } from './enrich.ts'
 import { type HubSpotContext, hubspot } from './hubspot.ts'
 import { settledSearch } from './search.ts'
 import { invoicePropertiesOf } from './settings.ts'
-import { warsawMidnight } from './warsaw.ts'
 
 /** The largest page search answers. */
 const SEARCH_MAX = 200

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { pullEveryMinutes } from '@ksef-hub/connector-sdk'
 import { z } from 'zod'
 
 /** `hs_invoice_status` values (draft until finalized; voided after). */
@@ -153,12 +154,7 @@ export const limits = z
 
 export const pull = z
   .object({
-    everyMinutes: z
-      .int()
-      .min(1)
-      .max(1440)
-      .default(5)
-      .meta({ description: 'How often the hub pulls on its own; webhooks pull in between.' }),
+    everyMinutes: pullEveryMinutes,
     settleSeconds: z
       .number()
       .min(0)

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { taxCodeTable } from '@ksef-hub/connector-sdk'
+import { ksefStartDate, taxCodeTable } from '@ksef-hub/connector-sdk'
 import { z } from 'zod'
 import {
   buyer,
@@ -67,14 +67,10 @@ export const settingsSchema = z
           'The taxCodes key for line items without a tax rate group (default: none, such a line stops the invoice ' +
           'with TAX_CODE_UNMAPPED).',
       }),
-    ksefStartDate: z.iso
-      .date()
-      .optional()
-      .meta({
-        description:
-          'The first day (Europe/Warsaw) of invoices through KSeF (YYYY-MM-DD). Invoices dated before it are never ' +
-          'sent and the pull starts at it; a correction of an invoice dated before it corrects one issued outside KSeF.',
-      }),
+    ksefStartDate: ksefStartDate(
+      'Invoices dated before it are never sent and the pull starts at it; a correction of an invoice dated before ' +
+        'it corrects one issued outside KSeF.',
+    ),
     documents: documents.prefault({}),
     buyer: buyer.prefault({}),
     corrections: corrections.prefault({}),

@@ -1,20 +1,17 @@
 /**
- * Test support: the connector's context as the hub builds it (the SDK's `createConnectorContext`), with its
- * secrets in a store with the hub's lock (the kit's), a hub that knows the invoices a test says it sent, and a
- * logger that keeps its lines; and a small HubSpot stand-in on 127.0.0.1 for unit tests (the fake HubSpot in
+ * Test support: the connector's context as the hub builds it (the kit's `connectorTestContext`), settings of a
+ * connection, and a small HubSpot stand-in on 127.0.0.1 for unit tests (the fake HubSpot in
  * `fake/` is for the integration tests).
  *
  * @module
  */
-import { createConnectorContext, type SentInvoice, type TenantInfo } from '@ksef-hub/connector-sdk'
+import type { SentInvoice, TenantInfo } from '@ksef-hub/connector-sdk'
 import {
-  createCapturingLogger,
-  createMemoryCredentialStore,
-  createMemoryHubLookup,
+  type ConnectorTestContext,
+  connectorTestContext,
   type FakeRequest,
   type FakeResponse,
   type FakeServer,
-  type MemoryCredentialStore,
   startFakeServer,
 } from '@ksef-hub/connector-sdk/testing'
 import type { HubSpotContext } from './hubspot.ts'
@@ -36,15 +33,8 @@ export interface TestContextOptions {
   readonly timeoutMs?: number
 }
 
-/** A context and what it recorded. */
-export interface TestContext {
-  readonly context: HubSpotContext
-  readonly logs: string[]
-  readonly store: MemoryCredentialStore
-}
-
 /**
- * A connector context for tests.
+ * A connector context for tests (the kit's, with one quick retry and a 2 s timeout).
  *
  * @example
  * ```ts
@@ -52,25 +42,16 @@ export interface TestContext {
  * await hubspotConnector.healthCheck?.(context)
  * ```
  */
-export function testContext(options: TestContextOptions): TestContext {
-  const logs: string[] = []
-  const store = createMemoryCredentialStore(options.secrets ?? { privateAppToken: PRIVATE_TOKEN })
-  const hub = createMemoryHubLookup()
-  for (const [ref, invoice] of Object.entries(options.sent ?? {})) hub.record(ref, invoice)
-  const context = createConnectorContext(hubspotConnector, {
+export function testContext(options: TestContextOptions): ConnectorTestContext<HubSpotContext> {
+  return connectorTestContext<HubSpotContext>(hubspotConnector, {
+    ...options,
     tenant: TENANT,
     connection: { id: 'connection-1', name: 'hubspot' },
-    settings: options.settings,
-    store,
-    logger: createCapturingLogger(logs),
-    signal: new AbortController().signal,
-    now: options.now ?? (() => new Date()),
-    hub,
+    secrets: options.secrets ?? { privateAppToken: PRIVATE_TOKEN },
     retries: 1,
     backoffMs: () => 1,
     timeoutMs: options.timeoutMs ?? 2_000,
-  }) as HubSpotContext
-  return { context, logs, store }
+  })
 }
 
 /**

@@ -5,11 +5,14 @@
  * - {@link runConformance}: every check, as data (the CLI's `ksef-hub connector check` prints them)
  * - {@link describeConformance}: the same as vitest tests, one per check
  * - {@link startFakeServer}: the HTTP plumbing of a fake (127.0.0.1, injected failures, hangs)
- * - the in-memory host the kit runs connectors in, for a plugin's own tests
+ * - the parts fakes share: {@link createClock}, {@link listenerOf}, {@link FaultQueue}, {@link readBody}, {@link generator}
+ * - the in-memory host the kit runs connectors in, and {@link connectorTestContext} over it, for a plugin's own tests
  *
  * @module
  */
+export { createClock, type FakeClock } from './clock.ts'
 export { describeConformance } from './describe.ts'
+export { callFake, type FakeAnswer, type FakeCallInit, isJsonContentType } from './fake-call.ts'
 export {
   BodyTooLarge,
   type FakeHandler,
@@ -20,6 +23,14 @@ export {
   readBody,
   startFakeServer,
 } from './fake-server.ts'
+export {
+  type CommonFaultKind,
+  type Fault,
+  type FaultMatch,
+  type FaultOptions,
+  FaultQueue,
+  slowAnswer,
+} from './faults.ts'
 export {
   defaultSupplierNip,
   incomingInvoiceFor,
@@ -46,7 +57,8 @@ export {
   type TimelineEntry,
   type TimelineEvent,
 } from './host.ts'
-export { type Listener, listenerOf } from './listener.ts'
+export { type Listener, listenerOf, type Outage, type OutageMode, outageOf } from './listener.ts'
+export { startedPerTest } from './per-test.ts'
 export {
   CHECK_NAMES,
   type CheckName,
@@ -55,3 +67,4 @@ export {
 } from './results.ts'
 export { type ConformanceSession, createConformanceSession, runConformance } from './run.ts'
 export { addDays, generator, nipOf } from './seeding.ts'
+export { type ConnectorTestContext, type ConnectorTestOptions, connectorTestContext } from './test-context.ts'

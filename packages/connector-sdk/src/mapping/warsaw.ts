@@ -1,5 +1,7 @@
 /**
- * KSeF days are days in Europe/Warsaw (CET, CEST in summer), whatever zone the hub's machine is in.
+ * KSeF days are days in Europe/Warsaw (CET, CEST in summer), whatever zone the hub's machine is in. The day of an
+ * instant is `warsawDay` of `@ksef-hub/fa3`; this is the other way: the instant a day begins, e.g. to ask a system
+ * for the documents changed since a connection's KSeF start date.
  *
  * @module
  */

@@ -1,7 +1,7 @@
 /**
- * The fake's clock: real time plus an offset a test can move, so token expiry, the daily limit's reset and
- * webhook retries hours apart can be reached without waiting. Every time the fake states (`hs_lastmodifieddate`,
- * `createdAt`, `expires_in`, a delivery's timestamp) comes from here.
+ * A fake system's clock: real time plus an offset a test can move, so token expiry, subscription expiry, a daily
+ * limit's reset or webhook retries hours apart can be reached without waiting. Every time a fake states (a
+ * record's last-modified time, a token's expiry, a delivery's timestamp) should come from one of these.
  *
  * @module
  */
@@ -23,6 +23,7 @@ export interface FakeClock {
  * ```ts
  * const clock = createClock()
  * clock.advance(31 * 60 * 1000) // past an access token's 30 minutes
+ * clock.set(new Date('2026-03-01T00:00:00Z')) // and on from there
  * ```
  */
 export function createClock(start?: Date): FakeClock {
