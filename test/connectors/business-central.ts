@@ -15,15 +15,14 @@ import {
   type FakeBcOptions,
   startFakeBc,
 } from '@ksef-hub/connector-business-central/fake'
-import { warsawDay } from '@ksef-hub/fa3'
 
 export { businessCentral }
 
 /** How long both fakes are down in the middle of the run (default a minute; the issue sets no length). */
 export const OUTAGE_MS = Number(process.env.E2E_BC_OUTAGE_SECONDS ?? 60) * 1000
-/** Posted invoices seeded into each company; the credit memos are all in the first (see `burnNumbers`). */
+/** Posted invoices and credit memos seeded into each company (each company numbers its own, as in BC). */
 const INVOICES_PER_COMPANY = 150
-const CREDIT_MEMOS = 20
+const CREDIT_MEMOS_PER_COMPANY = 10
 /** The G/L account the connection names as its prepayments' (`settings.prepayment.accounts`). */
 const PREPAYMENT_ACCOUNT = '845-100'
 
@@ -108,29 +107,8 @@ async function setCompanyNip(bc: FakeBc, companyId: string, nip: string): Promis
 }
 
 /**
- * Gives the second company's invoice numbers a head start, with invoices to a customer without a NIP (which never
- * reach KSeF) on the first and the last day the seeds may date theirs. The fake numbers every company from
- * FV/<year>/00001, and two companies of one seller (one NIP) cannot both issue FV/2026/00001: KSeF and the hub
- * would take the second as a duplicate. In BC each company has its own number series; these put the second
- * company's numbers, in each year the run dates invoices, past the first company's (its 150 and the few posted
- * later).
- */
-function burnNumbers(bc: FakeBc, companyId: string): void {
-  const today = warsawDay(bc.clock.now())
-  const days = new Set([today, new Date(Date.parse(today) - 29 * 86_400_000).toISOString().slice(0, 10)])
-  const customer = { name: 'Klient Detaliczny bez NIP sp. z o.o.', nip: '' }
-  let customerId: string | undefined
-  for (const invoiceDate of days) {
-    for (let index = 0; index < INVOICES_PER_COMPANY + 30; index++) {
-      const id = bc.postInvoice(companyId, { invoiceDate, ...(customerId ? { customerId } : { customer }) })
-      customerId ??= String(bc.document(companyId, id)?.customerId)
-    }
-  }
-}
-
-/**
- * Starts a fake BC for a hub tenant: both companies the tenant's, 150 posted invoices in each, 20 credit memos
- * in the first, and in the first a customer without a NIP, a line on a tax code the table leaves out, a credit
+ * Starts a fake BC for a hub tenant: both companies the tenant's, 150 posted invoices and 10 credit memos in
+ * each, and in the first a customer without a NIP, a line on a tax code the table leaves out, a credit
  * memo naming no invoice and a prepayment invoice.
  *
  * @example
@@ -142,15 +120,14 @@ export async function seededTenant(id: string, nip: string, options: FakeBcOptio
   const bc = await startFakeBc({ companies: 2, ...options })
   const [first, second] = bc.companies.map((company) => company.id) as [string, string]
   for (const company of [first, second]) await setCompanyNip(bc, company, nip)
-  burnNumbers(bc, second)
   const one = bc.seed(first, {
     invoices: INVOICES_PER_COMPANY,
-    creditMemos: CREDIT_MEMOS,
+    creditMemos: CREDIT_MEMOS_PER_COMPANY,
     withoutNip: 1,
     unmappedTaxCode: 1,
     unsupported: 1,
   })
-  const two = bc.seed(second, { invoices: INVOICES_PER_COMPANY })
+  const two = bc.seed(second, { invoices: INVOICES_PER_COMPANY, creditMemos: CREDIT_MEMOS_PER_COMPANY })
   const prepayment = bc.postInvoice(first, {
     lines: [
       {
@@ -173,6 +150,7 @@ export async function seededTenant(id: string, nip: string, options: FakeBcOptio
       ...invoices(first, one.invoices),
       ...one.creditMemos.map((each) => documentOf(first, 'salesCreditMemos', each)),
       ...invoices(second, two.invoices),
+      ...two.creditMemos.map((each) => documentOf(second, 'salesCreditMemos', each)),
     ],
     broken: {
       withoutNip: documentOf(first, 'salesInvoices', one.withoutNip[0] as string),

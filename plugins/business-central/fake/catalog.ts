@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { SalesSeries } from './documents.ts'
 
 /** A company of the fake's tenant. */
 export interface CompanyTemplate {
@@ -18,6 +19,8 @@ export interface CompanyTemplate {
   readonly city: string
   readonly postalCode: string
   readonly email: string
+  /** Its series of posted sales invoices and credit memos (two companies of one seller number apart). */
+  readonly salesSeries: SalesSeries
 }
 
 export const COMPANIES: readonly CompanyTemplate[] = [
@@ -30,6 +33,7 @@ export const COMPANIES: readonly CompanyTemplate[] = [
     city: 'Poznań',
     postalCode: '61-897',
     email: 'faktury@kowalski-dystrybucja.pl',
+    salesSeries: { invoice: 'FV', creditMemo: 'FK' },
   },
   {
     name: 'NORDWIND SERWIS',
@@ -40,6 +44,7 @@ export const COMPANIES: readonly CompanyTemplate[] = [
     city: 'Warszawa',
     postalCode: '00-061',
     email: 'ksiegowosc@nordwind-serwis.pl',
+    salesSeries: { invoice: 'FVS', creditMemo: 'FKS' },
   },
 ]
 

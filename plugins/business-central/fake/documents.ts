@@ -139,6 +139,12 @@ export function recalculate(store: Store, companyId: string, set: EntitySet, id:
   }
 }
 
+/** The series of a company's posted sales invoices and credit memos. */
+export interface SalesSeries {
+  readonly invoice: string
+  readonly creditMemo: string
+}
+
 /**
  * Number series of one company.
  *
@@ -150,6 +156,24 @@ export function recalculate(store: Store, companyId: string, set: EntitySet, id:
  */
 export class Numbering {
   readonly #next = new Map<string, number>()
+  #sales: SalesSeries = { invoice: 'FV', creditMemo: 'FK' }
+
+  /** The company's own series of posted sales documents (each BC company has its own No. Series). */
+  useSalesSeries(series: SalesSeries): void {
+    this.#sales = series
+  }
+
+  /**
+   * The next number of a posted sales invoice or credit memo, in the company's series.
+   *
+   * @example
+   * ```ts
+   * numbering.salesNumber(true, 2026) // 'FV/2026/00001'
+   * ```
+   */
+  salesNumber(invoice: boolean, year: number): string {
+    return this.next(invoice ? this.#sales.invoice : this.#sales.creditMemo, year)
+  }
 
   /**
    * The next number of a series, e.g. `FV/2026/00001`.

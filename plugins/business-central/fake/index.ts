@@ -108,9 +108,11 @@ export async function startFakeBc(options: FakeBcOptions = {}): Promise<FakeBc> 
     }
     return series
   }
-  const companies: FakeCompany[] = COMPANIES.slice(0, options.companies ?? 2).map((template) =>
-    addCompany(store, clock, numbering, template),
-  )
+  const companies: FakeCompany[] = COMPANIES.slice(0, options.companies ?? 2).map((template) => {
+    const company = addCompany(store, clock, numbering, template)
+    numbering(company.id).useSalesSeries(template.salesSeries)
+    return company
+  })
   const subscriptions = new Subscriptions(store, clock, {
     ...(options.handshakeTimeoutMs !== undefined ? { handshakeTimeoutMs: options.handshakeTimeoutMs } : {}),
   })

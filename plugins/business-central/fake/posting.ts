@@ -79,7 +79,7 @@ export function postDocument(
   const invoice = set === 'salesInvoices'
   const currency = store.all(companyId, 'currencies').find((stored) => stored.row.code === input.currencyCode)
   const header: Row = {
-    number: draft ? numbering.next('S') : numbering.next(invoice ? 'FV' : 'FK', year),
+    number: draft ? numbering.next('S') : numbering.salesNumber(invoice, year),
     externalDocumentNumber: input.externalDocumentNumber ?? '',
     [invoice ? 'invoiceDate' : 'creditMemoDate']: input.invoiceDate,
     postingDate: input.invoiceDate,

@@ -71,6 +71,16 @@ describe('companies and master data', () => {
     expect(numbers.map((number) => isValidNip(number.replace(/^PL/, '')))).toEqual([true, true])
   })
 
+  it("numbers each company's posted sales documents in its own series", async () => {
+    const [first, second] = bc.companies.map((company) => company.id) as [string, string]
+    const numberOf = (company: string, id: string) => String(bc.document(company, id)?.number)
+    // The first company's are seeded (the other tests count them); the second's first document is posted here.
+    const mine = numberOf(first, seeded.invoices[0] as string)
+    const theirs = numberOf(second, bc.postInvoice(second))
+    expect(mine).toMatch(/^FV\/\d{4}\/\d{5}$/)
+    expect(theirs).toMatch(/^FVS\/\d{4}\/00001$/)
+  })
+
   it('finds a vendor by taxRegistrationNumber, written as BC holds it', async () => {
     const found = (
       (await get(`/companies(${companyId})/vendors?$filter=taxRegistrationNumber eq 'PL5265877635'`)).body as List

@@ -26,9 +26,12 @@ export function generator(seed: number): () => number {
 }
 
 const WEIGHTS = [6, 5, 7, 2, 3, 4, 5, 6, 7]
+/** FA(3)'s `TNrNIP`: besides the checksum, the second and third digits are not both 0. */
+const FA3_NIP = /^[1-9]((\d[1-9])|([1-9]\d))\d{7}$/
 
 /**
- * A NIP valid by its checksum, drawn from `random` (the first digit is never 0, as tax offices number them).
+ * A NIP valid by its checksum and by FA(3)'s pattern, drawn from `random` (a NIP such as 7000436149 passes the
+ * checksum, and FA(3) refuses it: a seeded document with it would not be the sendable one the fake says it is).
  *
  * @example
  * ```ts
@@ -41,7 +44,8 @@ export function nipOf(random: () => number): string {
       index === 0 ? 1 + Math.floor(random() * 9) : Math.floor(random() * 10),
     )
     const check = digits.reduce((sum, digit, index) => sum + digit * (WEIGHTS[index] ?? 0), 0) % 11
-    if (check !== 10) return `${digits.join('')}${check}`
+    const nip = `${digits.join('')}${check}`
+    if (check !== 10 && FA3_NIP.test(nip)) return nip
   }
 }
 
